@@ -1,0 +1,24 @@
+export { defineCommand, defineEvent, upcaster } from './define.js';
+export type {
+  CommandDefinition,
+  CommandOf,
+  DefineEventOptions,
+  EventDefinition,
+  EventOf,
+  MessageDefinition,
+  MessageKind,
+  Upcaster,
+} from './define.js';
+export {
+  DuplicateMessageError,
+  InvalidDefinitionError,
+  UnknownMessageError,
+  UnknownSchemaVersionError,
+  UpcastError,
+  ValidationError,
+} from './errors.js';
+export type { ValidationIssue } from './errors.js';
+export { createMessageRegistry } from './registry.js';
+export type { MessageDescription, MessageRegistry } from './registry.js';
+export { validatorFor } from './validation.js';
+export type { MessageValidator } from './validation.js';

@@ -1,0 +1,71 @@
+import { readdir, readFile } from 'node:fs/promises';
+
+import type { SqlDriver, SqlExecutor } from './drivers/types.js';
+
+/** One numbered `.sql` file of `migrations/`. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export interface MigrationReport {
+  /** Names of the migrations this run applied (empty when the schema was up to date). */
+  readonly applied: readonly string[];
+}
+
+const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
+const FILE_NAME = /^(\d+)_[\w-]+\.sql$/;
+
+/** The migrations shipped with Strata, in order. */
+export async function loadMigrations(): Promise<Migration[]> {
+  const files = (await readdir(MIGRATIONS_DIR)).filter((file) => FILE_NAME.test(file));
+  const migrations = await Promise.all(
+    files.map(async (name) => ({
+      version: Number(FILE_NAME.exec(name)?.[1]),
+      name,
+      sql: await readFile(new URL(name, MIGRATIONS_DIR), 'utf8'),
+    })),
+  );
+  return migrations.sort((a, b) => a.version - b.version);
+}
+
+/**
+ * Brings the driver's schema up to date. Safe to run at every start-up and from several
+ * processes at once: each migration runs in its own transaction under an advisory lock, and one
+ * already recorded is skipped. The migration files are idempotent too.
+ */
+export async function migrate(driver: SqlDriver): Promise<MigrationReport> {
+  const lockKey = `strata.migrate.${driver.schema}`;
+  const lock = (tx: SqlExecutor) =>
+    tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
+  // CREATE SCHEMA IF NOT EXISTS still races with itself, so even the bootstrap takes the lock.
+  await driver.transaction(async (tx) => {
+    await lock(tx);
+    await tx.exec(`
+      CREATE SCHEMA IF NOT EXISTS ${driver.schema};
+      CREATE TABLE IF NOT EXISTS ${driver.schema}.schema_migrations (
+        version    integer     PRIMARY KEY,
+        name       text        NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      );`);
+  });
+  const applied: string[] = [];
+  for (const migration of await loadMigrations()) {
+    const ran = await driver.transaction(async (tx) => {
+      await lock(tx);
+      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
+        migration.version,
+      ]);
+      if (done.length > 0) return false;
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+      return true;
+    });
+    if (ran) applied.push(migration.name);
+  }
+  return { applied };
+}

@@ -1,0 +1,145 @@
+import type { MessageRegistry } from '../../messages/index.js';
+import { decodeCursor, encodeCursor, LOG_START } from '../cursor.js';
+import { InvalidArgumentError } from '../errors.js';
+import { assertValidStreamId } from '../stream-id.js';
+import type { EventMetadata, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../types.js';
+import type { SqlExecutor } from './drivers/types.js';
+
+/** A row of `events` as the read queries select it. */
+interface EventRow {
+  readonly global_position: number;
+  readonly event_id: string;
+  readonly stream_id: string;
+  readonly stream_version: number;
+  readonly type: string;
+  readonly schema_version: number;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+  readonly recorded_at: Date;
+  readonly transaction_id: string;
+}
+
+const COLUMNS = `global_position, event_id, stream_id, stream_version, type, schema_version,
+  data, metadata, recorded_at, transaction_id::text AS transaction_id`;
+
+const READ_STREAM_FORWARD = `SELECT ${COLUMNS} FROM events
+  WHERE stream_id = $1 AND stream_version BETWEEN $2 AND $3
+  ORDER BY stream_version LIMIT $4`;
+
+const READ_STREAM_BACKWARD = `SELECT ${COLUMNS} FROM events
+  WHERE stream_id = $1 AND stream_version BETWEEN $2 AND $3
+  ORDER BY stream_version DESC LIMIT $4`;
+
+// Positions are drawn before commit, so a transaction can commit position 9 after another
+// committed 10. Reading only below the oldest open transaction (xmin of the current snapshot)
+// and ordering by (transaction_id, global_position) means every event a still-open transaction
+// commits later sorts after everything returned now. The cursor is that pair: a cursor on the
+// position alone still skips an event whose transaction took its id earlier but drew a lower
+// position after the reader passed it.
+const READ_ALL = `SELECT ${COLUMNS} FROM events
+  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    AND ($4::text[] IS NULL OR type = ANY($4::text[]))
+    AND ($5::text[] IS NULL OR split_part(stream_id, '-', 1) = ANY($5::text[]))
+  ORDER BY transaction_id, global_position
+  LIMIT $3`;
+
+const STREAM_VERSION = `SELECT stream_version FROM events
+  WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`;
+
+const MAX_VERSION = Number.MAX_SAFE_INTEGER;
+
+/** Reads of the log, shared by the store and its transaction-bound views. */
+export interface EventReader {
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  streamVersion(streamId: string): Promise<number>;
+}
+
+export function createEventReader(
+  sql: SqlExecutor,
+  registry: MessageRegistry | undefined,
+): EventReader {
+  const toStoredEvent = (row: EventRow): StoredEvent => {
+    const definition = registry?.event(row.type);
+    return {
+      id: row.event_id,
+      type: row.type,
+      schemaVersion: definition?.version ?? row.schema_version,
+      data:
+        definition === undefined || registry === undefined
+          ? row.data
+          : registry.upcast(row.type, row.schema_version, row.data),
+      metadata: row.metadata,
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      globalPosition: row.global_position,
+      cursor: encodeCursor(row.transaction_id, row.global_position),
+      recordedAt: row.recorded_at,
+    };
+  };
+
+  return {
+    async readStream(streamId, options = {}) {
+      assertValidStreamId(streamId);
+      const { from, to, direction = 'forward', limit } = options;
+      const backward = direction === 'backward';
+      const params = [
+        streamId,
+        nonNegative('from', from ?? (backward ? 0 : 1)),
+        nonNegative('to', to ?? MAX_VERSION),
+        positive('limit', limit ?? MAX_VERSION),
+      ];
+      const rows = await sql.query<EventRow>(
+        backward ? READ_STREAM_BACKWARD : READ_STREAM_FORWARD,
+        params,
+        backward ? 'strata_read_stream_backward' : 'strata_read_stream',
+      );
+      return rows.map(toStoredEvent);
+    },
+
+    async *readAll(options = {}) {
+      const { types = null, categories = null, batchSize = 1000 } = options;
+      let remaining = positive('limit', options.limit ?? Number.POSITIVE_INFINITY);
+      let after = decodeCursor(options.after ?? LOG_START);
+      positive('batchSize', batchSize);
+      while (remaining > 0) {
+        const pageSize = Math.min(batchSize, remaining);
+        const rows = await sql.query<EventRow>(
+          READ_ALL,
+          [after.transactionId, after.globalPosition, pageSize, types, categories],
+          'strata_read_all',
+        );
+        for (const row of rows) yield toStoredEvent(row);
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < pageSize) return;
+        remaining -= rows.length;
+        after = { transactionId: last.transaction_id, globalPosition: String(last.global_position) };
+      }
+    },
+
+    async streamVersion(streamId) {
+      assertValidStreamId(streamId);
+      const rows = await sql.query<{ stream_version: number }>(
+        STREAM_VERSION,
+        [streamId],
+        'strata_stream_version',
+      );
+      return rows[0]?.stream_version ?? 0;
+    },
+  };
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new InvalidArgumentError(name, `must be an integer >= 0, got ${value}`);
+  }
+  return value;
+}
+
+function positive(name: string, value: number): number {
+  if (value !== Number.POSITIVE_INFINITY && (!Number.isInteger(value) || value < 1)) {
+    throw new InvalidArgumentError(name, `must be an integer >= 1, got ${value}`);
+  }
+  return value;
+}

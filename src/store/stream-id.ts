@@ -1,0 +1,31 @@
+import { InvalidStreamIdError } from './errors.js';
+
+/** The longest stream id accepted, in characters. */
+export const MAX_STREAM_ID_LENGTH = 200;
+
+// C0 and C1 control characters, DEL included: invisible in logs, unsafe in subjects and paths.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Throws `InvalidStreamIdError` unless `streamId` is a non-empty, bounded, printable string. */
+export function assertValidStreamId(streamId: unknown): asserts streamId is string {
+  if (typeof streamId !== 'string') {
+    throw new InvalidStreamIdError(String(streamId), 'must be a string');
+  }
+  if (streamId.length === 0) throw new InvalidStreamIdError(streamId, 'must not be empty');
+  if (streamId.length > MAX_STREAM_ID_LENGTH) {
+    throw new InvalidStreamIdError(
+      streamId,
+      `must be at most ${MAX_STREAM_ID_LENGTH} characters, got ${streamId.length}`,
+    );
+  }
+  if (CONTROL_CHARACTER.test(streamId)) {
+    throw new InvalidStreamIdError(streamId, 'must not contain control characters');
+  }
+}
+
+/** The stream's category: the part of its id before the first `-` (the whole id if none). */
+export function streamCategory(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash === -1 ? streamId : streamId.slice(0, dash);
+}

@@ -1,0 +1,177 @@
+import type { Cursor } from './cursor.js';
+
+/** Expect the stream not to exist yet (same as expecting version 0). */
+export const NO_STREAM = 'no_stream';
+/** Expect the stream to hold at least one event, whatever its version. */
+export const STREAM_EXISTS = 'stream_exists';
+/** Append whatever the stream's version is. */
+export const ANY = 'any';
+
+/**
+ * The optimistic-concurrency check of an append: an exact version (0 = no stream yet),
+ * `NO_STREAM`, `STREAM_EXISTS` or `ANY`.
+ */
+export type ExpectedVersion = number | typeof NO_STREAM | typeof STREAM_EXISTS | typeof ANY;
+
+/**
+ * Context recorded with every event. The named fields are what Strata itself sets and reads;
+ * any other JSON field is the user's own.
+ */
+export interface EventMetadata {
+  /** Ties together everything caused by one original request. */
+  readonly correlationId?: string;
+  /** The id of the message (usually a command) that directly caused this event. */
+  readonly causationId?: string;
+  /** The id of the command whose handling appended this event. */
+  readonly commandId?: string;
+  /** Who did it: a user id, an API key name, a service. */
+  readonly actor?: string;
+  readonly tenant?: string;
+  readonly [field: string]: unknown;
+}
+
+/** An event to append: its type and data, optionally its id (a UUID v7 is made otherwise). */
+export interface NewEvent {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata?: EventMetadata;
+  readonly id?: string;
+}
+
+/** The command an append answers, recorded in the same transaction to make retries idempotent. */
+export interface CommandRecord {
+  readonly id: string;
+  readonly type: string;
+  /** A digest of the command's data: a reused id with other data is a conflict, not a repeat. */
+  readonly fingerprint: string;
+}
+
+export interface AppendOptions {
+  /** Defaults to `ANY`. */
+  readonly expectedVersion?: ExpectedVersion;
+  /** Records this command with the events; a second append naming it fails atomically. */
+  readonly command?: CommandRecord;
+}
+
+/** One appended event, as the append reports it. */
+export interface AppendedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly streamVersion: number;
+  readonly globalPosition: number;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  /** The stream's version after the append (the expected version for the next one). */
+  readonly streamVersion: number;
+  readonly events: readonly AppendedEvent[];
+  /** Log cursor of the last appended event; `undefined` when nothing was appended. */
+  readonly cursor: Cursor | undefined;
+}
+
+/** An event as stored: the envelope around the data. */
+export interface StoredEvent<Type extends string = string, Data = unknown> {
+  /** UUID v7. */
+  readonly id: string;
+  readonly type: Type;
+  /** The schema version the data is in (the current one once upcast). */
+  readonly schemaVersion: number;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+  readonly streamId: string;
+  /** 1 for a stream's first event, then one more for each event. */
+  readonly streamVersion: number;
+  /** Unique, increasing in the order events were drawn; commit order may differ (see `cursor`). */
+  readonly globalPosition: number;
+  /** Where this event sits in the log's read order; hand it back to `readAll` to continue. */
+  readonly cursor: Cursor;
+  /** When the database recorded it (the database clock, not the writer's). */
+  readonly recordedAt: Date;
+}
+
+export interface ReadStreamOptions {
+  /** Lowest stream version to include (default 1). */
+  readonly from?: number;
+  /** Highest stream version to include (default: the stream's last). */
+  readonly to?: number;
+  /** `backward` returns the range newest first, so `limit` keeps the newest events. */
+  readonly direction?: 'forward' | 'backward';
+  readonly limit?: number;
+}
+
+export interface ReadAllOptions {
+  /** Start after this cursor; from the beginning of the log when absent. */
+  readonly after?: Cursor;
+  /** Stop after this many events. */
+  readonly limit?: number;
+  /** Only these event types. */
+  readonly types?: readonly string[];
+  /** Only streams of these categories (the part of the stream id before the first `-`). */
+  readonly categories?: readonly string[];
+  /** How many events to fetch per round trip (default 1000). */
+  readonly batchSize?: number;
+}
+
+/** A stream's newest snapshot of decider state. */
+export interface Snapshot {
+  readonly streamId: string;
+  /** The stream version the state includes. */
+  readonly streamVersion: number;
+  /** The version of the state's shape; a snapshot of another shape is ignored. */
+  readonly stateVersion: number;
+  readonly state: unknown;
+}
+
+/** A command recorded with its append, for returning the first result on a repeat. */
+export interface RecordedCommand extends CommandRecord {
+  readonly streamId: string;
+  readonly result: AppendResult;
+}
+
+/** Stops a listener. */
+export type Unsubscribe = () => void;
+
+/**
+ * The event store: the authoritative, append-only log of a system.
+ *
+ * Every operation validates its input before touching storage: a rejected call writes nothing.
+ */
+export interface EventStore {
+  /**
+   * Appends events to a stream atomically if its version matches `expectedVersion`; throws
+   * `ConcurrencyError` otherwise. An empty `events` with a `command` records the command only.
+   */
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
+  /** Events of one stream, in version order (or reversed). */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /**
+   * The global log in read order, streamed page by page: it never yields an event while a
+   * transaction that could still commit an earlier one is open, so resuming from the last
+   * cursor never skips an event.
+   */
+  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  /** The stream's current version; 0 when it has no events. */
+  streamVersion(streamId: string): Promise<number>;
+  /** The command recorded under `commandId`, if an append recorded it. */
+  findCommand(commandId: string): Promise<RecordedCommand | undefined>;
+  readonly snapshots: SnapshotStore;
+  /**
+   * Calls `listener` after events commit, from this process at once and from other processes
+   * through the database's notifications. Readers use it to wake instead of polling.
+   */
+  onCommit(listener: () => void): Unsubscribe;
+  /** Releases connections and listeners; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** Latest decider state per stream, so loading need not replay a long stream. */
+export interface SnapshotStore {
+  load(streamId: string): Promise<Snapshot | undefined>;
+  /** Keeps the snapshot unless a newer one (higher stream version) is stored already. */
+  save(snapshot: Snapshot): Promise<void>;
+}
