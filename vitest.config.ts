@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-export const config = defineConfig({
+export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
@@ -9,7 +9,3 @@ export const config = defineConfig({
     pool: 'forks',
   },
 });
-
-// Vitest loads the config through its default export; this is the one allowed default export.
-// eslint-disable-next-line no-restricted-syntax
-export default config;

@@ -30,8 +30,10 @@ export interface Upcaster {
 }
 
 /** An event type: past tense, immutable once stored, upcast from older versions on read. */
-export interface EventDefinition<Name extends string = string, Schema extends TSchema = TSchema>
-  extends MessageDefinition<'event', Name, Schema> {
+export interface EventDefinition<
+  Name extends string = string,
+  Schema extends TSchema = TSchema,
+> extends MessageDefinition<'event', Name, Schema> {
   /** One upcaster per older version, ordered from version 1 up to `version - 1`. */
   readonly upcasters: readonly Upcaster[];
 }
@@ -42,17 +44,18 @@ export type CommandDefinition<
   Schema extends TSchema = TSchema,
 > = MessageDefinition<'command', Name, Schema>;
 
-/** The value of an event in a decider: its type name and its typed data. */
-export interface EventOf<D extends EventDefinition> {
-  readonly type: D['name'];
-  readonly data: Static<D['schema']>;
-}
+/**
+ * The value of an event in a decider: its type name and its typed data. Given a union of
+ * definitions it gives the discriminated union of their events.
+ */
+export type EventOf<D extends EventDefinition> = D extends EventDefinition
+  ? { readonly type: D['name']; readonly data: Static<D['schema']> }
+  : never;
 
-/** The value of a command as a decider sees it. */
-export interface CommandOf<D extends CommandDefinition> {
-  readonly type: D['name'];
-  readonly data: Static<D['schema']>;
-}
+/** The value of a command as a decider sees it; distributes over a union like `EventOf`. */
+export type CommandOf<D extends CommandDefinition> = D extends CommandDefinition
+  ? { readonly type: D['name']; readonly data: Static<D['schema']> }
+  : never;
 
 /** Options shared by `defineEvent` and `defineCommand`. */
 interface DefineOptions<Name extends string, Schema extends TSchema> {
@@ -64,8 +67,10 @@ interface DefineOptions<Name extends string, Schema extends TSchema> {
 }
 
 /** Options of `defineEvent`. */
-export interface DefineEventOptions<Name extends string, Schema extends TSchema>
-  extends DefineOptions<Name, Schema> {
+export interface DefineEventOptions<
+  Name extends string,
+  Schema extends TSchema,
+> extends DefineOptions<Name, Schema> {
   /** Required when `version` > 1: how to read each older version (see `upcaster`). */
   readonly upcasters?: readonly Upcaster[];
 }

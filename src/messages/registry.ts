@@ -45,9 +45,7 @@ export interface MessageRegistry {
  * Builds the registry of a system's messages. A name defined twice is refused here, at start-up,
  * with `DuplicateMessageError`.
  */
-export function createMessageRegistry(
-  definitions: Iterable<MessageDefinition>,
-): MessageRegistry {
+export function createMessageRegistry(definitions: Iterable<MessageDefinition>): MessageRegistry {
   const byName = new Map<string, MessageDefinition>();
   for (const definition of definitions) {
     if (byName.has(definition.name)) throw new DuplicateMessageError(definition.name);
@@ -79,7 +77,11 @@ export function createMessageRegistry(
     upcast(name, storedVersion, data) {
       const definition = event(name);
       if (storedVersion === definition.version) return data;
-      if (!Number.isInteger(storedVersion) || storedVersion < 1 || storedVersion > definition.version) {
+      if (
+        !Number.isInteger(storedVersion) ||
+        storedVersion < 1 ||
+        storedVersion > definition.version
+      ) {
         throw new UnknownSchemaVersionError(name, storedVersion, definition.version);
       }
       let current = data;

@@ -15,8 +15,11 @@ const CURSOR = /^(\d{20})-(\d{20})$/;
 export const LOG_START = encodeCursor('0', 0);
 
 /** The cursor of the event with this transaction id and global position. */
-export function encodeCursor(transactionId: string, globalPosition: number | string): Cursor {
-  return `${transactionId.padStart(WIDTH, '0')}-${String(globalPosition).padStart(WIDTH, '0')}` as Cursor;
+export function encodeCursor(
+  transactionId: number | string,
+  globalPosition: number | string,
+): Cursor {
+  return `${String(transactionId).padStart(WIDTH, '0')}-${String(globalPosition).padStart(WIDTH, '0')}` as Cursor;
 }
 
 /** The cursor's parts, as decimal strings; throws `InvalidCursorError` for a malformed token. */

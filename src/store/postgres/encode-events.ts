@@ -4,12 +4,15 @@ import type { MessageRegistry } from '../../messages/index.js';
 import { EventTooLargeError, InvalidArgumentError } from '../errors.js';
 import type { NewEvent } from '../types.js';
 
-/** Events ready to append: their ids and types, and the JSON payload `append_events` takes. */
+/** Events ready to append, column by column; data and metadata are serialised once, here. */
 export interface EncodedEvents {
   readonly ids: readonly string[];
   readonly types: readonly string[];
-  /** A JSON array; each event's data is serialised exactly once, here. */
-  readonly payload: string;
+  readonly schemaVersions: readonly number[];
+  /** JSON text. */
+  readonly data: readonly string[];
+  /** JSON text. */
+  readonly metadata: readonly string[];
 }
 
 export interface EncodeOptions {
@@ -20,27 +23,32 @@ export interface EncodeOptions {
 /**
  * Validates events and serialises them for the append. Throws before anything is written:
  * `UnknownMessageError` for a type the registry lacks, `ValidationError` for bad data,
- * `EventTooLargeError`, or `InvalidArgumentError` for a malformed id.
+ * `EventTooLargeError`, or `InvalidArgumentError` for a malformed id or type.
  */
 export function encodeEvents(events: readonly NewEvent[], options: EncodeOptions): EncodedEvents {
-  const ids: string[] = [];
-  const types: string[] = [];
-  const parts: string[] = [];
+  const encoded = {
+    ids: [] as string[],
+    types: [] as string[],
+    schemaVersions: [] as number[],
+    data: [] as string[],
+    metadata: [] as string[],
+  };
   for (const event of events) {
     const schemaVersion = checkedSchemaVersion(event, options.registry);
     const id = event.id ?? uuidv7();
-    if (!isUuid(id)) throw new InvalidArgumentError(`event id ${JSON.stringify(id)}`, 'must be a UUID');
+    if (!isUuid(id)) {
+      throw new InvalidArgumentError(`event id ${JSON.stringify(id)}`, 'must be a UUID');
+    }
     const data = JSON.stringify(event.data ?? null);
     const metadata = JSON.stringify(event.metadata ?? {});
     assertSize(event.type, data, metadata, options.maxEventBytes);
-    ids.push(id);
-    types.push(event.type);
-    parts.push(
-      `{"id":"${id}","type":${JSON.stringify(event.type)},"schemaVersion":${schemaVersion},` +
-        `"data":${data},"metadata":${metadata}}`,
-    );
+    encoded.ids.push(id);
+    encoded.types.push(event.type);
+    encoded.schemaVersions.push(schemaVersion);
+    encoded.data.push(data);
+    encoded.metadata.push(metadata);
   }
-  return { ids, types, payload: `[${parts.join(',')}]` };
+  return encoded;
 }
 
 function checkedSchemaVersion(event: NewEvent, registry: MessageRegistry | undefined): number {

@@ -8,23 +8,20 @@ import {
   STREAM_EXISTS,
   type AppendOptions,
   type AppendResult,
+  type CommandRecord,
   type EventStore,
   type ExpectedVersion,
   type NewEvent,
   type RecordedCommand,
-  type Unsubscribe,
 } from '../types.js';
+import { appendStatement, READ_HEAD, type AppendedRow } from './append-statement.js';
+import { createCommitSignal } from './commit-signal.js';
 import type { SqlDriver, SqlExecutor } from './drivers/types.js';
-import { encodeEvents } from './encode-events.js';
+import { encodeEvents, type EncodedEvents } from './encode-events.js';
 import { migrate } from './migrate.js';
 import { createEventReader } from './read-events.js';
 import { createSnapshotStore } from './snapshot-store.js';
-import {
-  isStreamVersionTaken,
-  sqlState,
-  STALE_TRANSACTION,
-  translateAppendError,
-} from './translate-error.js';
+import { isStreamVersionTaken, translateAppendError } from './translate-error.js';
 
 export interface PostgresEventStoreOptions {
   readonly driver: SqlDriver;
@@ -56,18 +53,9 @@ const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 /** How often an append with `ANY`/`STREAM_EXISTS` retries after losing a race for a version. */
 const UNPINNED_APPEND_ATTEMPTS = 10;
 
-const APPEND = 'SELECT * FROM append_events($1, $2, $3::jsonb, $4, $5, $6)';
-
 const FIND_COMMAND = `SELECT command_id, command_type, fingerprint, stream_id, stream_version,
-    last_transaction_id::text AS last_transaction_id, last_position, events
+    last_transaction_id, last_position, events
   FROM commands WHERE command_id = $1`;
-
-interface AppendRow {
-  readonly ok: boolean;
-  readonly stream_version: number;
-  readonly transaction_id: string | null;
-  readonly positions: number[] | null;
-}
 
 interface CommandRow {
   readonly command_id: string;
@@ -75,10 +63,19 @@ interface CommandRow {
   readonly fingerprint: string;
   readonly stream_id: string;
   readonly stream_version: number;
-  readonly last_transaction_id: string | null;
+  readonly last_transaction_id: number | null;
   readonly last_position: number | null;
   readonly events: AppendResult['events'];
 }
+
+/** A stream's last version and the transaction that wrote it. */
+interface StreamHead {
+  readonly version: number;
+  readonly transaction_id: number | null;
+}
+
+/** An append lost the race for the stream's next version to a concurrent writer. */
+class LostRace extends Error {}
 
 /**
  * Opens the event store on `driver`, running migrations first unless told not to.
@@ -94,10 +91,12 @@ export async function createPostgresEventStore(
 ): Promise<PostgresEventStore> {
   const { driver, registry, maxEventBytes = DEFAULT_MAX_EVENT_BYTES } = options;
   if (!Number.isInteger(maxEventBytes) || maxEventBytes < 1) {
-    throw new InvalidArgumentError('maxEventBytes', `must be a positive integer, got ${maxEventBytes}`);
+    throw new InvalidArgumentError(
+      'maxEventBytes',
+      `must be a positive integer, got ${maxEventBytes}`,
+    );
   }
   if (options.migrate !== false) await migrate(driver);
-
   const commits = createCommitSignal(driver);
 
   /**
@@ -107,24 +106,28 @@ export async function createPostgresEventStore(
   function operationsOn(sql: SqlExecutor, inTransaction: boolean, onAppended: () => void) {
     const reader = createEventReader(sql, registry);
 
+    /** Runs the append; a refusal comes back as the stream's head at that moment. */
     async function appendOnce(
       streamId: string,
-      payload: string,
       expected: number,
-      command: AppendOptions['command'],
-    ): Promise<AppendRow> {
+      events: EncodedEvents,
+      command: CommandRecord | undefined,
+    ): Promise<AppendedRow[] | StreamHead> {
+      if (events.ids.length === 0 && command === undefined) return readHead(streamId);
+      const statement = appendStatement(streamId, expected, events, command);
+      let rows: AppendedRow[];
       try {
-        const rows = await sql.query<AppendRow>(
-          APPEND,
-          [streamId, expected, payload, command?.id ?? null, command?.type ?? null, command?.fingerprint ?? null],
-          'strata_append_events',
-        );
-        const row = rows[0];
-        if (row === undefined) throw new Error('append_events returned no row');
-        return row;
+        rows = await sql.query<AppendedRow>(statement.text, statement.params, statement.name);
       } catch (error) {
+        if (isStreamVersionTaken(error)) throw new LostRace('version taken', { cause: error });
         throw translateAppendError(error, command?.id);
       }
+      return rows.length > 0 ? rows : readHead(streamId);
+    }
+
+    async function readHead(streamId: string): Promise<StreamHead> {
+      const [head] = await sql.query<StreamHead>(READ_HEAD, [streamId], 'strata_read_head');
+      return head ?? { version: 0, transaction_id: null };
     }
 
     async function appendToStream(
@@ -136,23 +139,36 @@ export async function createPostgresEventStore(
       const expectedVersion = appendOptions.expectedVersion ?? ANY;
       const expected = encodeExpectedVersion(expectedVersion);
       const encoded = encodeEvents(events, { registry, maxEventBytes });
-      // Without a pinned version, losing a race for the next version is not a conflict for the
-      // caller: try again at the new end. Inside a transaction the loss aborts it, so report it.
+      // Without a pinned version, losing a race for the next version is no conflict for the
+      // caller: try again at the new end. Inside a transaction the loss aborts it: report it.
       const attempts = expected < 0 && !inTransaction ? UNPINNED_APPEND_ATTEMPTS : 1;
+      const writes = events.length > 0 || appendOptions.command !== undefined;
       for (let attempt = 1; ; attempt++) {
-        let row: AppendRow;
+        let outcome: AppendedRow[] | StreamHead;
         try {
-          row = await appendOnce(streamId, encoded.payload, expected, appendOptions.command);
+          outcome = await appendOnce(streamId, expected, encoded, appendOptions.command);
+          if (!Array.isArray(outcome) && writes) {
+            if (versionMatches(expected, outcome.version)) {
+              // The version matched, so the transaction-order check refused the append.
+              throw new LostRace('transaction older than the stream head');
+            }
+            throw new ConcurrencyError(streamId, expectedVersion, outcome.version);
+          }
         } catch (error) {
-          const lostRace = isStreamVersionTaken(error) || sqlState(error) === STALE_TRANSACTION;
-          if (!lostRace) throw error;
+          if (!(error instanceof LostRace)) throw error;
           if (attempt < attempts) continue;
           const actual = inTransaction ? undefined : await reader.streamVersion(streamId);
           throw new ConcurrencyError(streamId, expectedVersion, actual, { cause: error });
         }
-        if (!row.ok) throw new ConcurrencyError(streamId, expectedVersion, row.stream_version);
-        if (events.length > 0) onAppended();
-        return appendResult(streamId, row, encoded.ids, encoded.types);
+        if (Array.isArray(outcome)) {
+          if (events.length > 0) onAppended();
+          return appendResult(streamId, outcome, encoded);
+        }
+        // Nothing to write: the append only checks the expected version.
+        if (!versionMatches(expected, outcome.version)) {
+          throw new ConcurrencyError(streamId, expectedVersion, outcome.version);
+        }
+        return { streamId, streamVersion: outcome.version, events: [], cursor: undefined };
       }
     }
 
@@ -160,8 +176,7 @@ export async function createPostgresEventStore(
       appendToStream,
       ...reader,
       async findCommand(commandId: string): Promise<RecordedCommand | undefined> {
-        const rows = await sql.query<CommandRow>(FIND_COMMAND, [commandId], 'strata_find_command');
-        const row = rows[0];
+        const [row] = await sql.query<CommandRow>(FIND_COMMAND, [commandId], 'strata_find_command');
         return row === undefined ? undefined : recordedCommand(row);
       },
       snapshots: createSnapshotStore(sql),
@@ -170,13 +185,13 @@ export async function createPostgresEventStore(
 
   return {
     driver,
-    ...operationsOn(driver, false, commits.emit),
+    ...operationsOn(driver, false, commits.committed),
     async transaction(work) {
-      let appended = false;
+      const appends = { count: 0 };
       const result = await driver.transaction((tx) =>
-        work({ ...operationsOn(tx, true, () => (appended = true)), sql: tx }),
+        work({ ...operationsOn(tx, true, () => appends.count++), sql: tx }),
       );
-      if (appended) commits.emit();
+      if (appends.count > 0) commits.committed();
       return result;
     },
     onCommit: (listener) => commits.subscribe(listener),
@@ -206,28 +221,32 @@ function encodeExpectedVersion(expected: ExpectedVersion): number {
   }
 }
 
+/** The statement's version check, for telling its two reasons to refuse apart. */
+function versionMatches(expected: number, actual: number): boolean {
+  return expected === -1 || (expected === -2 && actual > 0) || expected === actual;
+}
+
 function appendResult(
   streamId: string,
-  row: AppendRow,
-  ids: readonly string[],
-  types: readonly string[],
+  rows: readonly AppendedRow[],
+  encoded: EncodedEvents,
 ): AppendResult {
-  const positions = row.positions ?? [];
-  const first = row.stream_version - positions.length + 1;
-  const lastPosition = positions.at(-1);
+  const last = rows.at(-1);
+  // Rows come back in insertion order, which is version order; ids and types are in that order.
+  const appended = rows.filter((row) => row.global_position !== null);
   return {
     streamId,
-    streamVersion: row.stream_version,
-    events: positions.map((globalPosition, index) => ({
-      id: ids[index] ?? '',
-      type: types[index] ?? '',
-      streamVersion: first + index,
-      globalPosition,
+    streamVersion: last?.stream_version ?? 0,
+    events: appended.map((row, index) => ({
+      id: encoded.ids[index] ?? '',
+      type: encoded.types[index] ?? '',
+      streamVersion: row.stream_version,
+      globalPosition: row.global_position ?? 0,
     })),
     cursor:
-      lastPosition === undefined || row.transaction_id === null
+      last?.global_position == null || last.transaction_id === null
         ? undefined
-        : encodeCursor(row.transaction_id, lastPosition),
+        : encodeCursor(last.transaction_id, last.global_position),
   };
 }
 
@@ -245,37 +264,6 @@ function recordedCommand(row: CommandRow): RecordedCommand {
         row.last_transaction_id === null || row.last_position === null
           ? undefined
           : encodeCursor(row.last_transaction_id, row.last_position),
-    },
-  };
-}
-
-/**
- * Wakes this process's readers after a commit: at once for appends made here, and through
- * LISTEN for appends made by other processes (PostgreSQL only; PGlite has one process).
- */
-function createCommitSignal(driver: SqlDriver) {
-  const listeners = new Set<() => void>();
-  let unlisten: Promise<() => Promise<void>> | undefined;
-
-  const emit = (): void => {
-    for (const listener of listeners) listener();
-  };
-
-  return {
-    emit,
-    subscribe(listener: () => void): Unsubscribe {
-      listeners.add(listener);
-      if (driver.kind === 'pg' && unlisten === undefined) {
-        unlisten = driver.listen(`strata_events_${driver.schema}`, emit);
-        // Without LISTEN readers still poll; the next subscriber tries again.
-        unlisten.catch(() => (unlisten = undefined));
-      }
-      return () => listeners.delete(listener);
-    },
-    async close() {
-      listeners.clear();
-      const stop = await unlisten?.catch(() => undefined);
-      await stop?.();
     },
   };
 }

@@ -16,11 +16,11 @@ interface EventRow {
   readonly data: unknown;
   readonly metadata: EventMetadata;
   readonly recorded_at: Date;
-  readonly transaction_id: string;
+  readonly transaction_id: number;
 }
 
 const COLUMNS = `global_position, event_id, stream_id, stream_version, type, schema_version,
-  data, metadata, recorded_at, transaction_id::text AS transaction_id`;
+  data, metadata, recorded_at, transaction_id`;
 
 const READ_STREAM_FORWARD = `SELECT ${COLUMNS} FROM events
   WHERE stream_id = $1 AND stream_version BETWEEN $2 AND $3
@@ -37,8 +37,8 @@ const READ_STREAM_BACKWARD = `SELECT ${COLUMNS} FROM events
 // position alone still skips an event whose transaction took its id earlier but drew a lower
 // position after the reader passed it.
 const READ_ALL = `SELECT ${COLUMNS} FROM events
-  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  WHERE (transaction_id, global_position) > ($1::bigint, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
     AND ($4::text[] IS NULL OR type = ANY($4::text[]))
     AND ($5::text[] IS NULL OR split_part(stream_id, '-', 1) = ANY($5::text[]))
   ORDER BY transaction_id, global_position
@@ -114,7 +114,10 @@ export function createEventReader(
         const last = rows.at(-1);
         if (last === undefined || rows.length < pageSize) return;
         remaining -= rows.length;
-        after = { transactionId: last.transaction_id, globalPosition: String(last.global_position) };
+        after = {
+          transactionId: String(last.transaction_id),
+          globalPosition: String(last.global_position),
+        };
       }
     },
 

@@ -40,7 +40,12 @@ export function createSnapshotStore(sql: SqlExecutor): SnapshotStore {
       assertValidStreamId(snapshot.streamId);
       await sql.query(
         SAVE,
-        [snapshot.streamId, snapshot.streamVersion, snapshot.stateVersion, JSON.stringify(snapshot.state)],
+        [
+          snapshot.streamId,
+          snapshot.streamVersion,
+          snapshot.stateVersion,
+          JSON.stringify(snapshot.state),
+        ],
         'strata_save_snapshot',
       );
     },

@@ -3,8 +3,6 @@ import type { PostgresErrorFields } from './drivers/types.js';
 
 /** SQLSTATE of a unique-key violation. */
 const UNIQUE_VIOLATION = '23505';
-/** Raised by `append_events` when the caller's transaction is older than the stream's last writer. */
-export const STALE_TRANSACTION = 'SR001';
 /** jsonb refuses `\u0000` and lone surrogates in strings. */
 const UNSUPPORTED_UNICODE = '22P05';
 

@@ -64,7 +64,10 @@ function isHeld(holder: { pid: number; host: string }): boolean {
 
 async function readHolder(lockPath: string): Promise<{ pid: number; host: string } | undefined> {
   try {
-    const parsed = JSON.parse(await readFile(lockPath, 'utf8')) as { pid?: unknown; host?: unknown };
+    const parsed = JSON.parse(await readFile(lockPath, 'utf8')) as {
+      pid?: unknown;
+      host?: unknown;
+    };
     return typeof parsed.pid === 'number' && typeof parsed.host === 'string'
       ? { pid: parsed.pid, host: parsed.host }
       : undefined;

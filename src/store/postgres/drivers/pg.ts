@@ -13,7 +13,9 @@ export interface PgDriverOptions {
 
 const INT8_OID = 20;
 const INT8_ARRAY_OID = 1016;
-const parseInt8Array = pg.types.getTypeParser(INT8_ARRAY_OID) as (text: string) => string[];
+// pg's TypeId lists scalar types only; its parser table knows the int8[] oid all the same.
+const getTypeParser = pg.types.getTypeParser as (oid: number, format?: string) => unknown;
+const parseInt8Array = getTypeParser(INT8_ARRAY_OID) as (text: string) => string[];
 
 // Positions and versions are int8; they stay far below 2^53, so numbers are exact and
 // friendlier than strings or bigints for every caller. PGlite parses int8 the same way.
@@ -21,7 +23,7 @@ const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === INT8_OID) return Number;
     if (oid === INT8_ARRAY_OID) return (text: string) => parseInt8Array(text).map(Number);
-    return pg.types.getTypeParser(oid, format);
+    return getTypeParser(oid, format);
   }) as typeof pg.types.getTypeParser,
 };
 
@@ -30,10 +32,9 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
   const { connectionString, schema = 'strata', maxConnections = 10 } = options;
   assertSchemaName(schema);
   const config: pg.PoolConfig = {
-    connectionString,
+    ...withSearchPath(connectionString, schema),
     max: maxConnections,
     types,
-    options: `-c search_path=${schema}`,
   };
   const pool = new pg.Pool(config);
   // An idle client that loses its connection emits here; the pool drops it and opens another.
@@ -59,6 +60,23 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
     },
     listen: (channel, onNotification) => listenOn(config, channel, onNotification),
     close: () => pool.end(),
+  };
+}
+
+/**
+ * Adds `search_path` to the connection's startup options. Options given in the URL win over the
+ * config object in `pg`, so the URL's own options are moved into the merged value.
+ */
+function withSearchPath(
+  connectionString: string,
+  schema: string,
+): { connectionString: string; options: string } {
+  const url = new URL(connectionString);
+  const own = url.searchParams.get('options');
+  url.searchParams.delete('options');
+  return {
+    connectionString: url.toString(),
+    options: [own, `-c search_path=${schema}`].filter(Boolean).join(' '),
   };
 }
 

@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS commands (
   stream_id           text        NOT NULL,
   stream_version      bigint      NOT NULL,
   -- Read-order cursor of the last event the command appended; NULL when it appended none.
-  last_transaction_id xid8,
+  last_transaction_id bigint,
   last_position       bigint,
   events              jsonb       NOT NULL,
   recorded_at         timestamptz NOT NULL DEFAULT now()

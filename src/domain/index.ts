@@ -1,0 +1,15 @@
+export { defineCommandHandler, handleCommand } from './command-handler.js';
+export type {
+  CommandEnvelope,
+  CommandHandler,
+  CommandHandlingOptions,
+  CommandMetadata,
+  CommandResult,
+} from './command-handler.js';
+export { decidedEvents, foldEvents } from './decider.js';
+export type { DecideContext, Decider, Message, SnapshotPolicy } from './decider.js';
+export { deciderSpec } from './decider-spec.js';
+export type { Expectation } from './decider-spec.js';
+export { DomainError, IdempotencyConflictError, isDomainError } from './errors.js';
+export { backoffDelayMs, DEFAULT_RETRY_POLICY } from './retry.js';
+export type { RetryPolicy } from './retry.js';
