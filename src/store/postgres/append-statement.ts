@@ -10,7 +10,7 @@ import type { EncodedEvents } from './encode-events.js';
 // $8..$10 the command's id, type and fingerprint.
 //
 // The second condition refuses when the caller's transaction is older than the one that wrote
-// the stream's previous event: readers order a stream's events by transaction id, so that order
+// the stream's previous event (the same transaction may append again): readers order a stream's events by transaction id, so that order
 // must match the version order. It always holds when this statement is the transaction's first
 // write (its id is drawn after the previous event committed); a caller's transaction that wrote
 // something earlier can be older, and then has to retry.
@@ -22,7 +22,7 @@ const HEAD = `(SELECT coalesce(last.stream_version, 0) AS version, last.transact
     ) AS last ON true) AS head`;
 
 const ACCEPTED = `($2::bigint = -1 OR ($2::bigint = -2 AND head.version > 0) OR head.version = $2::bigint)
-   AND (head.transaction_id IS NULL OR head.transaction_id < pg_current_xact_id()::text::bigint)`;
+   AND (head.transaction_id IS NULL OR head.transaction_id <= pg_current_xact_id()::text::bigint)`;
 
 const ONE_EVENT = `(VALUES ($3::uuid, $4::text, $5::integer, $6::jsonb, $7::jsonb, 1::bigint))
     AS e(id, type, schema_version, data, metadata, ord)`;
