@@ -94,7 +94,7 @@ export function concurrencyContract(db: () => TestDatabase): void {
         ),
       );
       const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
-      const lost = outcomes.flatMap((outcome) =>
+      const lost = outcomes.flatMap((outcome): unknown[] =>
         outcome.status === 'rejected' ? [outcome.reason] : [],
       );
       expect(won).toHaveLength(1);
