@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { Settings } from 'typebox/system';
 
 import { ValidationError, type ValidationIssue } from './errors.js';
 
@@ -12,6 +13,12 @@ export interface MessageValidator {
 }
 
 const compiled = new WeakMap<TSchema, MessageValidator>();
+
+/**
+ * Most errors collected for one value. TypeBox stops at 8 by default (a guard against hostile
+ * input); a client fixing a form deserves every failing field, within a bound.
+ */
+const MAX_ERRORS = 100;
 
 /** The validator for `schema`, compiled on first use and cached for the schema's lifetime. */
 export function validatorFor(schema: TSchema): MessageValidator {
@@ -26,7 +33,7 @@ export function validatorFor(schema: TSchema): MessageValidator {
 function compileValidator(schema: TSchema): MessageValidator {
   const check = Compile(schema);
   const issues = (value: unknown): ValidationIssue[] =>
-    check.Check(value) ? [] : check.Errors(value).flatMap(toIssues);
+    check.Check(value) ? [] : collectErrors(() => check.Errors(value)).flatMap(toIssues);
   return {
     issues,
     assert(messageName, value) {
@@ -34,6 +41,17 @@ function compileValidator(schema: TSchema): MessageValidator {
       if (!check.Check(value)) throw new ValidationError(messageName, issues(value));
     },
   };
+}
+
+/** Runs `collect` with TypeBox's error limit raised, restoring the caller's setting after. */
+function collectErrors<T>(collect: () => T): T {
+  const { maxErrors } = Settings.Get();
+  Settings.Set({ maxErrors: MAX_ERRORS });
+  try {
+    return collect();
+  } finally {
+    Settings.Set({ maxErrors });
+  }
 }
 
 interface RawError {

@@ -27,6 +27,9 @@ export interface DirectoryLock {
 
 const LOCK_FILE = 'strata.lock';
 
+/** Lock files this process holds: a second open from here is refused like one from elsewhere. */
+const heldHere = new Set<string>();
+
 /**
  * Takes the lock file of `dir`, creating the directory if needed. A lock left by a process that
  * no longer runs on this host is stale and taken over; a live holder gives
@@ -34,13 +37,22 @@ const LOCK_FILE = 'strata.lock';
  */
 export async function acquireDirectoryLock(dir: string): Promise<DirectoryLock> {
   await mkdir(dir, { recursive: true });
-  const lockPath = path.join(dir, LOCK_FILE);
+  const lockPath = path.resolve(dir, LOCK_FILE);
+  if (heldHere.has(lockPath)) {
+    throw new DataDirectoryLockedError(path.resolve(dir), process.pid, hostname());
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(lockPath, 'wx');
       await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname() }));
       await handle.close();
-      return { release: () => rm(lockPath, { force: true }) };
+      heldHere.add(lockPath);
+      return {
+        async release() {
+          heldHere.delete(lockPath);
+          await rm(lockPath, { force: true });
+        },
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = await readHolder(lockPath);
@@ -54,8 +66,8 @@ export async function acquireDirectoryLock(dir: string): Promise<DirectoryLock> 
 }
 
 /**
- * A lock from another host cannot be checked, so it counts as held. Our own pid holding it means
- * a previous life of this process (a container restart) left it behind.
+ * A lock from another host cannot be checked, so it counts as held. Our own pid in a lock this
+ * process did not take means a previous life (a container restart) left it behind.
  */
 function isHeld(holder: { pid: number; host: string }): boolean {
   if (holder.host !== hostname()) return true;
