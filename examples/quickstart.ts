@@ -93,7 +93,8 @@ export async function main(dataDir?: string): Promise<string[]> {
     });
     lines.push(`repeated create-42: duplicate=${again.duplicate}`);
     for (const event of await store.readStream('project-42')) {
-      lines.push(`${event.streamVersion} ${event.type} ${JSON.stringify(event.data)}`);
+      const { name } = event.data as { name: string };
+      lines.push(`${event.streamVersion} ${event.type} name=${name}`);
     }
   } finally {
     await store.close();

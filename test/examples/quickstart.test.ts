@@ -7,8 +7,8 @@ describe('the README quick start', () => {
     expect(await main()).toEqual([
       'created project-42 at version 1',
       'repeated create-42: duplicate=true',
-      '1 projects.ProjectCreated {"projectId":"42","name":"Apollo"}',
-      '2 projects.ProjectRenamed {"projectId":"42","name":"Artemis"}',
+      '1 projects.ProjectCreated name=Apollo',
+      '2 projects.ProjectRenamed name=Artemis',
     ]);
   });
 });
