@@ -51,13 +51,29 @@ export function appendStatement(
     const params = [streamId, expected, command.id, command.type, command.fingerprint];
     return { ...RECORD_COMMAND, params };
   }
-  const columns = [events.ids, events.types, events.schemaVersions, events.data, events.metadata];
+  const { ids, types, schemaVersions, data, metadata } = events;
   if (command !== undefined) {
-    const params = [streamId, expected, ...columns, command.id, command.type, command.fingerprint];
+    const { id, type, fingerprint } = command;
+    const params = [
+      streamId,
+      expected,
+      ids,
+      types,
+      schemaVersions,
+      data,
+      metadata,
+      id,
+      type,
+      fingerprint,
+    ];
     return { ...APPEND_EVENTS_FOR_COMMAND, params };
   }
   if (count === 1) {
-    return { ...APPEND_EVENT, params: [streamId, expected, ...columns.map((column) => column[0])] };
+    const params = [streamId, expected, ids[0], types[0], schemaVersions[0], data[0], metadata[0]];
+    return { ...APPEND_EVENT, params };
   }
-  return { ...APPEND_EVENTS, params: [streamId, expected, ...columns] };
+  return {
+    ...APPEND_EVENTS,
+    params: [streamId, expected, ids, types, schemaVersions, data, metadata],
+  };
 }

@@ -36,7 +36,7 @@ export function encodeEvents(events: readonly NewEvent[], options: EncodeOptions
   for (const event of events) {
     const schemaVersion = checkedSchemaVersion(event, options.registry);
     const id = event.id ?? uuidv7();
-    if (!isUuid(id)) {
+    if (event.id !== undefined && !isUuid(id)) {
       throw new InvalidArgumentError(`event id ${JSON.stringify(id)}`, 'must be a UUID');
     }
     const data = JSON.stringify(event.data ?? null);

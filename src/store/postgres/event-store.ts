@@ -74,8 +74,14 @@ interface StreamHead {
   readonly transaction_id: number | null;
 }
 
-/** An append lost the race for the stream's next version to a concurrent writer. */
-class LostRace extends Error {}
+/**
+ * How one attempt to append went. A lost race is another writer taking the version first (or
+ * the transaction-order check refusing an older transaction): worth retrying when unpinned.
+ */
+type AppendOutcome =
+  | { readonly kind: 'appended'; readonly rows: readonly AppendedRow[] }
+  | { readonly kind: 'conflict'; readonly actual: number }
+  | { readonly kind: 'lost-race' };
 
 /**
  * Opens the event store on `driver`, running migrations first unless told not to.
@@ -106,23 +112,27 @@ export async function createPostgresEventStore(
   function operationsOn(sql: SqlExecutor, inTransaction: boolean, onAppended: () => void) {
     const reader = createEventReader(sql, registry);
 
-    /** Runs the append; a refusal comes back as the stream's head at that moment. */
-    async function appendOnce(
+    /** Runs the append once and says how it went. */
+    async function tryAppend(
       streamId: string,
       expected: number,
       events: EncodedEvents,
       command: CommandRecord | undefined,
-    ): Promise<AppendedRow[] | StreamHead> {
-      if (events.ids.length === 0 && command === undefined) return readHead(streamId);
+    ): Promise<AppendOutcome> {
       const statement = appendStatement(streamId, expected, events, command);
       let rows: AppendedRow[];
       try {
         rows = await sql.query<AppendedRow>(statement.text, statement.params, statement.name);
       } catch (error) {
-        if (isStreamVersionTaken(error)) throw new LostRace('version taken', { cause: error });
+        if (isStreamVersionTaken(error)) return { kind: 'lost-race' };
         throw translateAppendError(error, command?.id);
       }
-      return rows.length > 0 ? rows : readHead(streamId);
+      if (rows.length > 0) return { kind: 'appended', rows };
+      const head = await readHead(streamId);
+      // Refused although the version matched: the transaction-order check refused it.
+      return versionMatches(expected, head.version)
+        ? { kind: 'lost-race' }
+        : { kind: 'conflict', actual: head.version };
     }
 
     async function readHead(streamId: string): Promise<StreamHead> {
@@ -136,39 +146,33 @@ export async function createPostgresEventStore(
       appendOptions: AppendOptions = {},
     ): Promise<AppendResult> {
       assertValidStreamId(streamId);
-      const expectedVersion = appendOptions.expectedVersion ?? ANY;
+      const { command, expectedVersion = ANY } = appendOptions;
       const expected = encodeExpectedVersion(expectedVersion);
       const encoded = encodeEvents(events, { registry, maxEventBytes });
+      if (encoded.ids.length === 0 && command === undefined) {
+        // Nothing to write: the append only checks the expected version.
+        const { version } = await readHead(streamId);
+        if (!versionMatches(expected, version)) {
+          throw new ConcurrencyError(streamId, expectedVersion, version);
+        }
+        return { streamId, streamVersion: version, events: [], cursor: undefined };
+      }
       // Without a pinned version, losing a race for the next version is no conflict for the
       // caller: try again at the new end. Inside a transaction the loss aborts it: report it.
       const attempts = expected < 0 && !inTransaction ? UNPINNED_APPEND_ATTEMPTS : 1;
-      const writes = events.length > 0 || appendOptions.command !== undefined;
       for (let attempt = 1; ; attempt++) {
-        let outcome: AppendedRow[] | StreamHead;
-        try {
-          outcome = await appendOnce(streamId, expected, encoded, appendOptions.command);
-          if (!Array.isArray(outcome) && writes) {
-            if (versionMatches(expected, outcome.version)) {
-              // The version matched, so the transaction-order check refused the append.
-              throw new LostRace('transaction older than the stream head');
-            }
-            throw new ConcurrencyError(streamId, expectedVersion, outcome.version);
-          }
-        } catch (error) {
-          if (!(error instanceof LostRace)) throw error;
-          if (attempt < attempts) continue;
+        const outcome = await tryAppend(streamId, expected, encoded, command);
+        if (outcome.kind === 'appended') {
+          if (encoded.ids.length > 0) onAppended();
+          return appendResult(streamId, outcome.rows, encoded);
+        }
+        if (outcome.kind === 'conflict') {
+          throw new ConcurrencyError(streamId, expectedVersion, outcome.actual);
+        }
+        if (attempt >= attempts) {
           const actual = inTransaction ? undefined : await reader.streamVersion(streamId);
-          throw new ConcurrencyError(streamId, expectedVersion, actual, { cause: error });
+          throw new ConcurrencyError(streamId, expectedVersion, actual);
         }
-        if (Array.isArray(outcome)) {
-          if (events.length > 0) onAppended();
-          return appendResult(streamId, outcome, encoded);
-        }
-        // Nothing to write: the append only checks the expected version.
-        if (!versionMatches(expected, outcome.version)) {
-          throw new ConcurrencyError(streamId, expectedVersion, outcome.version);
-        }
-        return { streamId, streamVersion: outcome.version, events: [], cursor: undefined };
       }
     }
 
