@@ -14,7 +14,8 @@ import {
   type NewEvent,
   type RecordedCommand,
 } from '../types.js';
-import { appendStatement, READ_HEAD, type AppendedRow } from './append-statement.js';
+import { READ_HEAD } from './append-sql.js';
+import { appendStatement, type AppendedRow } from './append-statement.js';
 import { createCommitSignal } from './commit-signal.js';
 import type { SqlDriver, SqlExecutor } from './drivers/types.js';
 import { encodeEvents, type EncodedEvents } from './encode-events.js';
@@ -104,6 +105,8 @@ export async function createPostgresEventStore(
   }
   if (options.migrate !== false) await migrate(driver);
   const commits = createCommitSignal(driver);
+  // PGlite plans every statement it runs; PL/pgSQL functions keep their plans.
+  const viaFunctions = driver.kind === 'pglite';
 
   /**
    * The store's operations on `sql`. `onAppended` runs after each append that wrote events;
@@ -119,7 +122,7 @@ export async function createPostgresEventStore(
       events: EncodedEvents,
       command: CommandRecord | undefined,
     ): Promise<AppendOutcome> {
-      const statement = appendStatement(streamId, expected, events, command);
+      const statement = appendStatement(streamId, expected, events, command, viaFunctions);
       let rows: AppendedRow[];
       try {
         rows = await sql.query<AppendedRow>(statement.text, statement.params, statement.name);

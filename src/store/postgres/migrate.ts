@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 
+import { installAppendFunctions } from './append-functions.js';
 import type { SqlDriver, SqlExecutor } from './drivers/types.js';
 
 /** One numbered `.sql` file of `migrations/`. */
@@ -31,9 +32,10 @@ export async function loadMigrations(): Promise<Migration[]> {
 }
 
 /**
- * Brings the driver's schema up to date. Safe to run at every start-up and from several
- * processes at once: each migration runs in its own transaction under an advisory lock, and one
- * already recorded is skipped. The migration files are idempotent too.
+ * Brings the driver's schema up to date, then (re)creates the append functions of this code.
+ * Safe to run at every start-up and from several processes at once: each migration runs in its
+ * own transaction under an advisory lock, and one already recorded is skipped. The migration
+ * files are idempotent too.
  */
 export async function migrate(driver: SqlDriver): Promise<MigrationReport> {
   const lockKey = `strata.migrate.${driver.schema}`;
@@ -67,5 +69,9 @@ export async function migrate(driver: SqlDriver): Promise<MigrationReport> {
     });
     if (ran) applied.push(migration.name);
   }
+  await driver.transaction(async (tx) => {
+    await lock(tx);
+    await installAppendFunctions(tx);
+  });
   return { applied };
 }
