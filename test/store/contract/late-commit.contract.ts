@@ -11,6 +11,30 @@ function scenarioStreams() {
 }
 
 /**
+ * Opens a transaction that appends to `streamId` and stays open until `commit()` is called;
+ * resolves once the append is done.
+ */
+async function holdOpenAppend(
+  store: TestDatabase['store'],
+  streamId: string,
+): Promise<{ commit: () => Promise<void> }> {
+  const appended = deferred();
+  const release = deferred();
+  const transaction = store.transaction(async (tx) => {
+    await tx.appendToStream(streamId, [happened(1)]);
+    appended.resolve();
+    await release.promise;
+  });
+  await appended.promise;
+  return {
+    commit: async () => {
+      release.resolve();
+      await transaction;
+    },
+  };
+}
+
+/**
  * The ordering hazard of a log whose positions are drawn before commit. Needs two transactions
  * open at once, so it runs on PostgreSQL; PGlite runs transactions one at a time.
  */
@@ -20,15 +44,7 @@ export function lateCommitContract(db: () => TestDatabase): void {
       const { store } = db();
       const { category, first, second } = scenarioStreams();
       const start = await endOfLog(db());
-      const t1Appended = deferred();
-      const commitT1 = deferred();
-
-      const t1 = store.transaction(async (tx) => {
-        await tx.appendToStream(first, [happened(1)]);
-        t1Appended.resolve();
-        await commitT1.promise;
-      });
-      await t1Appended.promise;
+      const t1 = await holdOpenAppend(store, first);
       await store.appendToStream(second, [happened(2)]);
 
       // T2 committed with a higher position than T1's still-open event: a reader that passed
@@ -37,8 +53,7 @@ export function lateCommitContract(db: () => TestDatabase): void {
       const during = await collect(store.readAll({ after: start, categories: [category] }));
       expect(during).toEqual([]);
 
-      commitT1.resolve();
-      await t1;
+      await t1.commit();
       const after = await readUntil(
         () => collect(store.readAll({ after: start, categories: [category] })),
         (events) => events.length === 2,
@@ -95,20 +110,12 @@ export function serialTransactionsContract(db: () => TestDatabase): void {
       const { store } = db();
       const { category, first, second } = scenarioStreams();
       const start = await endOfLog(db());
-      const t1Appended = deferred();
-      const commitT1 = deferred();
-      const t1 = store.transaction(async (tx) => {
-        await tx.appendToStream(first, [happened(1)]);
-        t1Appended.resolve();
-        await commitT1.promise;
-      });
-      await t1Appended.promise;
+      const t1 = await holdOpenAppend(store, first);
       let t2Done = false;
       const t2 = store.appendToStream(second, [happened(2)]).then(() => (t2Done = true));
       await new Promise((wake) => setTimeout(wake, 50));
       expect(t2Done).toBe(false);
-      commitT1.resolve();
-      await Promise.all([t1, t2]);
+      await Promise.all([t1.commit(), t2]);
       const events = await collect(store.readAll({ after: start, categories: [category] }));
       expect(events.map((event) => event.streamId)).toEqual([first, second]);
     });
