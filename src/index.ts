@@ -1,6 +1,8 @@
 // Strata's public surface. Each capability's index.ts lists what it offers; this file gathers
 // them for `import { … } from 'strata'`.
 export { isStrataError, StrataError } from './errors.js';
+export { backoffDelayMs, DEFAULT_RETRY_POLICY } from './retry.js';
+export type { RetryPolicy } from './retry.js';
 export {
   createMessageRegistry,
   defineCommand,
@@ -29,10 +31,8 @@ export type {
   ValidationIssue,
 } from './messages/index.js';
 export {
-  backoffDelayMs,
   decidedEvents,
   deciderSpec,
-  DEFAULT_RETRY_POLICY,
   defineCommandHandler,
   DomainError,
   foldEvents,
@@ -50,7 +50,6 @@ export type {
   Decider,
   Expectation,
   Message,
-  RetryPolicy,
   SnapshotPolicy,
 } from './domain/index.js';
 export {

@@ -23,7 +23,7 @@ import {
 import { decidedEvents, type DecideContext, type Decider, type Message } from './decider.js';
 import { IdempotencyConflictError } from './errors.js';
 import { checkExpectedVersion, loadStreamState, saveSnapshotIfDue } from './stream-state.js';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry.js';
 
 /** Context a command carries into its events' metadata. */
 export interface CommandMetadata {

@@ -11,5 +11,3 @@ export type { DecideContext, Decider, Message, SnapshotPolicy } from './decider.
 export { deciderSpec } from './decider-spec.js';
 export type { Expectation } from './decider-spec.js';
 export { DomainError, IdempotencyConflictError, isDomainError } from './errors.js';
-export { backoffDelayMs, DEFAULT_RETRY_POLICY } from './retry.js';
-export type { RetryPolicy } from './retry.js';

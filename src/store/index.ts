@@ -1,4 +1,4 @@
-export { compareCursors, LOG_START, parseCursor } from './cursor.js';
+export { compareCursors, decodeCursor, encodeCursor, LOG_START, parseCursor } from './cursor.js';
 export type { Cursor } from './cursor.js';
 export {
   ConcurrencyError,
@@ -14,7 +14,7 @@ export type { PgDriverOptions } from './postgres/drivers/pg.js';
 export { createPgliteDriver } from './postgres/drivers/pglite.js';
 export type { PgliteDriverOptions } from './postgres/drivers/pglite.js';
 export { DataDirectoryLockedError } from './postgres/drivers/directory-lock.js';
-export type { SqlDriver, SqlExecutor } from './postgres/drivers/types.js';
+export type { Lease, SqlDriver, SqlExecutor } from './postgres/drivers/types.js';
 export { createPostgresEventStore } from './postgres/event-store.js';
 export type {
   PostgresEventStore,
@@ -29,7 +29,9 @@ export type {
   AppendedEvent,
   AppendOptions,
   AppendResult,
+  Backlog,
   CommandRecord,
+  EventFilter,
   EventMetadata,
   EventStore,
   ExpectedVersion,

@@ -100,17 +100,29 @@ export interface ReadStreamOptions {
   readonly limit?: number;
 }
 
-export interface ReadAllOptions {
+export interface ReadAllOptions extends EventFilter {
   /** Start after this cursor; from the beginning of the log when absent. */
   readonly after?: Cursor;
   /** Stop after this many events. */
   readonly limit?: number;
+  /** How many events to fetch per round trip (default 1000). */
+  readonly batchSize?: number;
+}
+
+/** Which events a reader wants: all, or only some types and/or stream categories. */
+export interface EventFilter {
   /** Only these event types. */
   readonly types?: readonly string[];
   /** Only streams of these categories (the part of the stream id before the first `-`). */
   readonly categories?: readonly string[];
-  /** How many events to fetch per round trip (default 1000). */
-  readonly batchSize?: number;
+}
+
+/** What lies in the log after a cursor, for lag reports. */
+export interface Backlog {
+  /** Committed events after the cursor that match the filter. */
+  readonly events: number;
+  /** When the oldest of them was recorded; `undefined` when there are none. */
+  readonly oldestRecordedAt: Date | undefined;
 }
 
 /** A stream's newest snapshot of decider state. */
@@ -157,6 +169,11 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   /** The stream's current version; 0 when it has no events. */
   streamVersion(streamId: string): Promise<number>;
+  /**
+   * How many committed events matching `filter` lie after `after` (up to and including `upTo`,
+   * when given), and how old the first of them is.
+   */
+  backlog(after: Cursor | undefined, filter?: EventFilter, upTo?: Cursor): Promise<Backlog>;
   /** The command recorded under `commandId`, if an append recorded it. */
   findCommand(commandId: string): Promise<RecordedCommand | undefined>;
   readonly snapshots: SnapshotStore;

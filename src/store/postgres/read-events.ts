@@ -2,7 +2,15 @@ import type { MessageRegistry } from '../../messages/index.js';
 import { decodeCursor, encodeCursor, LOG_START } from '../cursor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { assertValidStreamId } from '../stream-id.js';
-import type { EventMetadata, ReadAllOptions, ReadStreamOptions, StoredEvent } from '../types.js';
+import type { Cursor } from '../cursor.js';
+import type {
+  Backlog,
+  EventFilter,
+  EventMetadata,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+} from '../types.js';
 import type { SqlExecutor } from './drivers/types.js';
 
 /** A row of `events` as the read queries select it. */
@@ -44,6 +52,15 @@ const READ_ALL = `SELECT ${COLUMNS} FROM events
   ORDER BY transaction_id, global_position
   LIMIT $3`;
 
+const BACKLOG = `SELECT count(*) AS events, min(recorded_at) AS oldest FROM events
+  WHERE (transaction_id, global_position) > ($1::bigint, $2::bigint)
+    AND (transaction_id, global_position) <= ($5::bigint, $6::bigint)
+    AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+    AND ($4::text[] IS NULL OR split_part(stream_id, '-', 1) = ANY($4::text[]))`;
+
+/** Beyond every real cursor: no upper bound. */
+const LOG_END = { transactionId: '9223372036854775807', globalPosition: '9223372036854775807' };
+
 const STREAM_VERSION = `SELECT stream_version FROM events
   WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`;
 
@@ -54,6 +71,7 @@ export interface EventReader {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   streamVersion(streamId: string): Promise<number>;
+  backlog(after: Cursor | undefined, filter?: EventFilter, upTo?: Cursor): Promise<Backlog>;
 }
 
 export function createEventReader(
@@ -119,6 +137,21 @@ export function createEventReader(
           globalPosition: String(last.global_position),
         };
       }
+    },
+
+    async backlog(after, filter = {}, upTo) {
+      const from = decodeCursor(after ?? LOG_START);
+      const to = upTo === undefined ? LOG_END : decodeCursor(upTo);
+      const [row] = await sql.query<{ events: number; oldest: Date | null }>(
+        BACKLOG,
+        [
+          ...[from.transactionId, from.globalPosition],
+          ...[filter.types ?? null, filter.categories ?? null],
+          ...[to.transactionId, to.globalPosition],
+        ],
+        'strata_backlog',
+      );
+      return { events: row?.events ?? 0, oldestRecordedAt: row?.oldest ?? undefined };
     },
 
     async streamVersion(streamId) {

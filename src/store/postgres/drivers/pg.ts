@@ -1,5 +1,6 @@
 import pg from 'pg';
 
+import { createAdvisoryLeases } from './leases.js';
 import { assertSchemaName, type SqlDriver, type SqlExecutor } from './types.js';
 
 export interface PgDriverOptions {
@@ -37,6 +38,7 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
     types,
   };
   const pool = new pg.Pool(config);
+  const leases = createAdvisoryLeases(config, schema);
   // An idle client that loses its connection emits here; the pool drops it and opens another.
   pool.on('error', () => undefined);
 
@@ -59,7 +61,11 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
       }
     },
     listen: (channel, onNotification) => listenOn(config, channel, onNotification),
-    close: () => pool.end(),
+    tryLease: (key) => leases.tryLease(key),
+    async close() {
+      await leases.close();
+      await pool.end();
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 
 import { acquireDirectoryLock } from './directory-lock.js';
+import { createLocalLeases, inProcessLease } from './leases.js';
 import { assertSchemaName, type SqlDriver, type SqlExecutor } from './types.js';
 
 export interface PgliteDriverOptions {
@@ -35,6 +36,7 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
     throw error;
   }
 
+  const leases = createLocalLeases();
   return {
     kind: 'pglite',
     schema,
@@ -44,6 +46,7 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
       const unlisten = await db.listen(channel, onNotification);
       return () => unlisten();
     },
+    tryLease: (key) => Promise.resolve(inProcessLease(key, leases)),
     async close() {
       try {
         await db.close();

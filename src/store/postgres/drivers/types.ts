@@ -24,7 +24,20 @@ export interface SqlDriver extends SqlExecutor {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Calls `onNotification` for each NOTIFY on `channel` until the returned function is called. */
   listen(channel: string, onNotification: () => void): Promise<() => Promise<void>>;
+  /**
+   * Takes the exclusive lease named `key` if no one (in this process or another) holds it;
+   * `undefined` when someone does. On PostgreSQL a lease is a session advisory lock, so it
+   * ends when its holder's process dies.
+   */
+  tryLease(key: string): Promise<Lease | undefined>;
   close(): Promise<void>;
+}
+
+/** An exclusive lease held by this process. */
+export interface Lease {
+  /** Settles when the lease is lost (the session holding it dropped); never on `release`. */
+  readonly lost: Promise<void>;
+  release(): Promise<void>;
 }
 
 /** The fields of a PostgreSQL error that Strata reads (both drivers report them). */

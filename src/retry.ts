@@ -1,4 +1,4 @@
-/** How `handleCommand` retries after losing a concurrency race. */
+/** How an operation is retried: commands after a lost concurrency race, subscribers after a failed batch. */
 export interface RetryPolicy {
   /** Attempts in all, the first included; default 5. */
   readonly maxAttempts: number;

@@ -1,0 +1,101 @@
+import pg from 'pg';
+
+import type { Lease } from './types.js';
+
+/**
+ * Leases of one process: a key is held at most once here, whatever the database says (a
+ * PostgreSQL session may take the same advisory lock twice).
+ */
+export function createLocalLeases() {
+  const held = new Set<string>();
+  return {
+    /** Marks `key` held; false when this process holds it already. */
+    take(key: string): boolean {
+      if (held.has(key)) return false;
+      held.add(key);
+      return true;
+    },
+    drop(key: string): void {
+      held.delete(key);
+    },
+  };
+}
+
+/** PGlite has one process: a lease is the in-process mark alone, and is never lost. */
+export function inProcessLease(
+  key: string,
+  local: ReturnType<typeof createLocalLeases>,
+): Lease | undefined {
+  if (!local.take(key)) return undefined;
+  return {
+    lost: new Promise<void>(() => undefined),
+    release: () => {
+      local.drop(key);
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * Leases as PostgreSQL session advisory locks, all held on one dedicated connection: if this
+ * process dies or the connection drops, the server releases them and another process can take
+ * over. A dropped connection ends every lease taken on it.
+ */
+export function createAdvisoryLeases(config: pg.ClientConfig, namespace: string) {
+  const local = createLocalLeases();
+  let session: Promise<{ client: pg.Client; lost: Promise<void> }> | undefined;
+
+  const openSession = async () => {
+    const client = new pg.Client(config);
+    const lost = new Promise<void>((settle) => {
+      const end = () => {
+        session = undefined;
+        settle();
+      };
+      client.on('error', end);
+      client.on('end', end);
+    });
+    await client.connect();
+    return { client, lost };
+  };
+
+  return {
+    async tryLease(key: string): Promise<Lease | undefined> {
+      if (!local.take(key)) return undefined;
+      try {
+        session ??= openSession();
+        const { client, lost } = await session;
+        const lockKey = `${namespace}:${key}`;
+        const { rows } = await client.query<{ locked: boolean }>(
+          'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
+          [lockKey],
+        );
+        if (rows[0]?.locked !== true) {
+          local.drop(key);
+          return undefined;
+        }
+        void lost.then(() => {
+          local.drop(key);
+        });
+        return {
+          lost,
+          async release() {
+            local.drop(key);
+            await client
+              .query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey])
+              .catch(() => undefined);
+          },
+        };
+      } catch (error) {
+        local.drop(key);
+        session = undefined;
+        throw error;
+      }
+    },
+    async close(): Promise<void> {
+      const current = await session?.catch(() => undefined);
+      session = undefined;
+      await current?.client.end().catch(() => undefined);
+    },
+  };
+}

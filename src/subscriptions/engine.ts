@@ -1,0 +1,153 @@
+import { compareCursors, type Cursor, type PostgresEventStore } from '../store/index.js';
+import { DuplicateSubscriberError, UnknownSubscriberError } from './errors.js';
+import { createParkedEvents, type ParkedEvents } from './parked-events.js';
+import { readCheckpoint } from './postgres/checkpoints.js';
+import { countParked } from './postgres/parking.js';
+import { createSubscriptionWorker, type SubscriptionWorker } from './subscription-worker.js';
+import type { SubscriberDefinition, SubscriberStatus } from './types.js';
+
+export interface SubscriptionEngineOptions {
+  readonly store: PostgresEventStore;
+  readonly subscribers?: readonly SubscriberDefinition[];
+  /** Longest a live subscriber waits before looking for events no notification announced. */
+  readonly pollIntervalMs?: number;
+  /** How often a subscriber running elsewhere is checked for a lease to take over. */
+  readonly leaseRetryMs?: number;
+  /** Told about every failure a subscriber retries, parks or stops on. */
+  readonly onError?: (error: unknown, subscriber: string) => void;
+}
+
+/**
+ * Runs every downstream consumer of the log — projections, reactors, forwarders — the same
+ * way: each subscriber reads from its checkpoint in log order, catches up, then follows new
+ * commits, in exactly one process at a time.
+ */
+export interface SubscriptionEngine {
+  /** Registers a subscriber; it starts at once if the engine runs. */
+  add(definition: SubscriberDefinition): void;
+  /** Stops a subscriber and forgets it (its checkpoint stays). */
+  remove(name: string): Promise<void>;
+  start(): void;
+  /** Stops every subscriber after its batch in hand. */
+  stop(): Promise<void>;
+  /** Progress of every registered subscriber. */
+  status(): Promise<SubscriberStatus[]>;
+  statusOf(name: string): Promise<SubscriberStatus>;
+  /**
+   * Waits until subscriber `name` has handled every event it reads up to `cursor`; false when
+   * `timeoutMs` passes first.
+   */
+  waitUntilCaughtUp(name: string, cursor: Cursor, timeoutMs: number): Promise<boolean>;
+  readonly parked: ParkedEvents;
+}
+
+const WAIT_POLL_MS = 25;
+
+export function createSubscriptionEngine(options: SubscriptionEngineOptions): SubscriptionEngine {
+  const {
+    store,
+    pollIntervalMs = 1_000,
+    leaseRetryMs = 1_000,
+    onError = () => undefined,
+  } = options;
+  const entries = new Map<
+    string,
+    { definition: SubscriberDefinition; worker: SubscriptionWorker }
+  >();
+  let running = false;
+
+  function entry(name: string) {
+    const found = entries.get(name);
+    if (found === undefined) throw new UnknownSubscriberError(name);
+    return found;
+  }
+
+  function add(definition: SubscriberDefinition): void {
+    if (entries.has(definition.name)) throw new DuplicateSubscriberError(definition.name);
+    const worker = createSubscriptionWorker({
+      store,
+      definition,
+      pollIntervalMs,
+      leaseRetryMs,
+      onError,
+    });
+    entries.set(definition.name, { definition, worker });
+    if (running) worker.start();
+  }
+
+  async function caughtUp(name: string, target: Cursor): Promise<boolean> {
+    const { definition } = entry(name);
+    const checkpoint = await readCheckpoint(store.driver, name);
+    if (checkpoint !== undefined && compareCursors(checkpoint, target) >= 0) return true;
+    // Events the subscriber filters out never move its checkpoint: it is caught up when none
+    // of the events it does read lie between its checkpoint and the target.
+    const backlog = await store.backlog(checkpoint, definition.filter, target);
+    return backlog.events === 0;
+  }
+
+  async function statusOf(name: string): Promise<SubscriberStatus> {
+    const { definition, worker } = entry(name);
+    const cursor = await readCheckpoint(store.driver, name);
+    const [backlog, parked] = await Promise.all([
+      store.backlog(cursor, definition.filter),
+      countParked(store.driver, name),
+    ]);
+    const oldest = backlog.oldestRecordedAt;
+    return {
+      name,
+      state: worker.state,
+      cursor,
+      lagEvents: backlog.events,
+      lagSeconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest.getTime()) / 1000),
+      parked,
+      lastError: worker.lastError,
+    };
+  }
+
+  for (const definition of options.subscribers ?? []) add(definition);
+
+  return {
+    add,
+    async remove(name) {
+      const { worker } = entry(name);
+      await worker.stop();
+      entries.delete(name);
+    },
+    start() {
+      running = true;
+      for (const { worker } of entries.values()) worker.start();
+    },
+    async stop() {
+      running = false;
+      await Promise.all([...entries.values()].map(({ worker }) => worker.stop()));
+    },
+    status: () => Promise.all([...entries.keys()].map(statusOf)),
+    statusOf,
+    async waitUntilCaughtUp(name, cursor, timeoutMs) {
+      const { worker } = entry(name);
+      const deadline = Date.now() + timeoutMs;
+      let progressed: () => void = () => undefined;
+      const stopListening = worker.onProgress(() => {
+        progressed();
+      });
+      try {
+        while (!(await caughtUp(name, cursor))) {
+          const remaining = deadline - Date.now();
+          if (remaining <= 0) return false;
+          // Woken by this process's progress, or polling for a subscriber run elsewhere.
+          await new Promise<void>((settle) => {
+            const timer = setTimeout(settle, Math.min(WAIT_POLL_MS, remaining));
+            progressed = () => {
+              clearTimeout(timer);
+              settle();
+            };
+          });
+        }
+        return true;
+      } finally {
+        stopListening();
+      }
+    },
+    parked: createParkedEvents(store.driver, (name) => entries.get(name)?.worker.wake()),
+  };
+}

@@ -1,0 +1,56 @@
+import { StrataError } from '../errors.js';
+
+/** Another process advanced the checkpoint: this one lost the subscriber's lease. */
+export class CheckpointMovedError extends StrataError {
+  readonly code = 'CHECKPOINT_MOVED';
+
+  constructor(readonly subscriber: string) {
+    super(`The checkpoint of ${subscriber} was moved by another process`);
+  }
+}
+
+/** A subscriber under the `stop` policy met an event its handler keeps failing on. */
+export class SubscriberFailedError extends StrataError {
+  readonly code = 'SUBSCRIBER_FAILED';
+
+  constructor(
+    readonly subscriber: string,
+    readonly eventId: string,
+    options: ErrorOptions,
+  ) {
+    super(
+      `Subscriber ${subscriber} stopped: its handler keeps failing on event ${eventId}`,
+      options,
+    );
+  }
+}
+
+/** No subscriber of that name is registered. */
+export class UnknownSubscriberError extends StrataError {
+  readonly code = 'UNKNOWN_SUBSCRIBER';
+
+  constructor(readonly subscriber: string) {
+    super(`No subscriber named ${JSON.stringify(subscriber)} is registered`);
+  }
+}
+
+/** No failed parked event at that position for that subscriber. */
+export class ParkedEventNotFoundError extends StrataError {
+  readonly code = 'PARKED_EVENT_NOT_FOUND';
+
+  constructor(
+    readonly subscriber: string,
+    readonly globalPosition: number,
+  ) {
+    super(`${subscriber} has no failed parked event at position ${globalPosition}`);
+  }
+}
+
+/** Two subscribers share one name. */
+export class DuplicateSubscriberError extends StrataError {
+  readonly code = 'DUPLICATE_SUBSCRIBER';
+
+  constructor(readonly subscriber: string) {
+    super(`Subscriber ${JSON.stringify(subscriber)} is registered twice`);
+  }
+}

@@ -1,0 +1,21 @@
+export { createSubscriptionEngine } from './engine.js';
+export type { SubscriptionEngine, SubscriptionEngineOptions } from './engine.js';
+export {
+  CheckpointMovedError,
+  DuplicateSubscriberError,
+  ParkedEventNotFoundError,
+  SubscriberFailedError,
+  UnknownSubscriberError,
+} from './errors.js';
+export { createParkedEvents } from './parked-events.js';
+export type { ParkedActionOptions, ParkedEvents, ParkedOutcome } from './parked-events.js';
+export { DEFAULT_SUBSCRIBER_RETRY } from './subscription-worker.js';
+export type {
+  BatchHandler,
+  ParkedEvent,
+  PoisonPolicy,
+  SubscriberContext,
+  SubscriberDefinition,
+  SubscriberState,
+  SubscriberStatus,
+} from './types.js';

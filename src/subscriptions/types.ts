@@ -1,0 +1,101 @@
+import type { RetryPolicy } from '../retry.js';
+import type {
+  Cursor,
+  EventFilter,
+  EventStore,
+  SqlExecutor,
+  StoredEvent,
+  TransactionalEventStore,
+} from '../store/index.js';
+
+/** What a subscriber's handler gets besides the events. */
+export interface SubscriberContext {
+  readonly subscriber: string;
+  /**
+   * For a transactional subscriber, the transaction its checkpoint commits in: writes made
+   * through it commit with the checkpoint or not at all. `undefined` otherwise.
+   */
+  readonly sql: SqlExecutor | undefined;
+  /** The store; bound to that transaction for a transactional subscriber. */
+  readonly store: EventStore | TransactionalEventStore;
+}
+
+/** Handles a batch of events, in log order; throwing fails the whole batch. */
+export type BatchHandler = (
+  events: readonly StoredEvent[],
+  context: SubscriberContext,
+) => Promise<void>;
+
+/** What a subscriber does with an event its handler keeps failing on. */
+export type PoisonPolicy = 'park' | 'stop';
+
+/** A subscriber of the log: a name, which events, what to do with them. */
+export interface SubscriberDefinition {
+  /** Unique; names its checkpoint, its lease and its parked events. */
+  readonly name: string;
+  readonly filter?: EventFilter;
+  readonly handle: BatchHandler;
+  /**
+   * Run each batch in one transaction with the checkpoint, so the handler's database writes
+   * apply exactly once (projections). Otherwise the handler runs first and the checkpoint
+   * commits after it: at-least-once (reactors with side effects elsewhere). Default false.
+   */
+  readonly transactional?: boolean;
+  /** Most events per batch; default 500. */
+  readonly batchSize?: number;
+  /** Retries of a failing event before it is parked; default 5 attempts, 50 ms to 5 s. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** `park` (default): set the event aside and go on; `stop`: stop the subscriber. */
+  readonly onPoisonEvent?: PoisonPolicy;
+  /** Where a subscriber without a checkpoint starts: the log's beginning (default) or end. */
+  readonly startFrom?: 'beginning' | 'end';
+}
+
+/** Where a subscriber is in its life. */
+export type SubscriberState =
+  /** Not started, or waiting for another process to give up the lease. */
+  | 'standby'
+  /** Reading full batches: behind the head of the log. */
+  | 'catching-up'
+  /** At the head of the log, handling events as they commit. */
+  | 'live'
+  /** Retrying an event that failed. */
+  | 'failing'
+  /** Stopped on purpose. */
+  | 'stopped'
+  /** Stopped by a poison event under the `stop` policy. */
+  | 'failed';
+
+/** A subscriber's progress, as the dashboard and metrics read it. */
+export interface SubscriberStatus {
+  readonly name: string;
+  /** As seen by this process; `standby` when another process runs it. */
+  readonly state: SubscriberState;
+  /** Cursor of the last event it finished; `undefined` before the first. */
+  readonly cursor: Cursor | undefined;
+  /** Committed events after the cursor that it will read. */
+  readonly lagEvents: number;
+  /** Age of the oldest of those, in seconds; 0 when there are none. */
+  readonly lagSeconds: number;
+  /** Events parked as failed or blocked behind one. */
+  readonly parked: number;
+  readonly lastError: string | undefined;
+}
+
+/** A parked event, as listed for an operator. */
+export interface ParkedEvent {
+  readonly subscriber: string;
+  readonly globalPosition: number;
+  readonly cursor: Cursor;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  /** `failed`: its handler failed; `blocked`: held behind a failed event of its stream. */
+  readonly status: 'failed' | 'blocked' | 'skipped';
+  readonly error: string | undefined;
+  readonly attempts: number;
+  readonly requestedAction: 'retry' | 'skip' | undefined;
+  readonly parkedAt: Date;
+  readonly updatedAt: Date;
+}
