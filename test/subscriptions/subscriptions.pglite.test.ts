@@ -1,0 +1,11 @@
+import { describe } from 'vitest';
+
+import { useTestDatabase } from '../support/test-database.js';
+import { engineContract } from './contract/engine.contract.js';
+import { parkingContract } from './contract/parking.contract.js';
+
+describe('subscriptions on PGlite', () => {
+  const db = useTestDatabase('pglite');
+  engineContract(db);
+  parkingContract(db);
+});
