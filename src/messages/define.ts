@@ -2,8 +2,8 @@ import type { Static, TSchema } from 'typebox';
 
 import { InvalidDefinitionError } from './errors.js';
 
-/** What a message is for; queries join this list with the read side. */
-export type MessageKind = 'event' | 'command';
+/** What a message is for. */
+export type MessageKind = 'event' | 'command' | 'query';
 
 /** A dotted, namespaced message name such as `projects.ProjectCreated`. */
 const MESSAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$/;
@@ -58,7 +58,7 @@ export type CommandOf<D extends CommandDefinition> = D extends CommandDefinition
   : never;
 
 /** Options shared by `defineEvent` and `defineCommand`. */
-interface DefineOptions<Name extends string, Schema extends TSchema> {
+export interface DefineOptions<Name extends string, Schema extends TSchema> {
   readonly name: Name;
   readonly schema: Schema;
   /** Schema version, a positive integer; defaults to 1. */
@@ -120,6 +120,17 @@ export function defineCommand<const Name extends string, Schema extends TSchema>
   options: DefineOptions<Name, Schema>,
 ): CommandDefinition<Name, Schema> {
   return Object.freeze(checkedBase('command', options));
+}
+
+/**
+ * A checked message definition of any kind; the read side builds `defineQuery` on it.
+ */
+export function defineMessage<
+  Kind extends MessageKind,
+  const Name extends string,
+  Schema extends TSchema,
+>(kind: Kind, options: DefineOptions<Name, Schema>): MessageDefinition<Kind, Name, Schema> {
+  return checkedBase(kind, options);
 }
 
 /**

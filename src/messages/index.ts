@@ -1,8 +1,9 @@
-export { defineCommand, defineEvent, upcaster } from './define.js';
+export { defineCommand, defineEvent, defineMessage, upcaster } from './define.js';
 export type {
   CommandDefinition,
   CommandOf,
   DefineEventOptions,
+  DefineOptions,
   EventDefinition,
   EventOf,
   MessageDefinition,

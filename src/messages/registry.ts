@@ -29,6 +29,8 @@ export interface MessageRegistry {
   event(name: string): EventDefinition;
   /** The command registered under `name`; throws `UnknownMessageError` otherwise. */
   command(name: string): CommandDefinition;
+  /** The query registered under `name`; throws `UnknownMessageError` otherwise. */
+  query(name: string): MessageDefinition<'query'>;
   /** Throws `ValidationError` unless `data` matches the current schema of `name`. */
   validate(name: string, data: unknown): void;
   /**
@@ -69,6 +71,7 @@ export function createMessageRegistry(definitions: Iterable<MessageDefinition>):
     get: (name) => byName.get(name),
     event,
     command: (name) => ofKind(name, 'command'),
+    query: (name) => ofKind(name, 'query'),
     validate(name, data) {
       const definition = byName.get(name);
       if (definition === undefined) throw new UnknownMessageError(name, 'message');

@@ -169,6 +169,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   /** The stream's current version; 0 when it has no events. */
   streamVersion(streamId: string): Promise<number>;
+  /** The cursor of the event at `globalPosition`; `undefined` when no committed event has it. */
+  cursorAt(globalPosition: number): Promise<Cursor | undefined>;
   /**
    * How many committed events matching `filter` lie after `after` (up to and including `upTo`,
    * when given), and how old the first of them is.

@@ -1,4 +1,9 @@
-import { compareCursors, type Cursor, type PostgresEventStore } from '../store/index.js';
+import {
+  compareCursors,
+  type Cursor,
+  type EventFilter,
+  type PostgresEventStore,
+} from '../store/index.js';
 import { DuplicateSubscriberError, UnknownSubscriberError } from './errors.js';
 import { createParkedEvents, type ParkedEvents } from './parked-events.js';
 import { readCheckpoint } from './postgres/checkpoints.js';
@@ -35,9 +40,17 @@ export interface SubscriptionEngine {
   statusOf(name: string): Promise<SubscriberStatus>;
   /**
    * Waits until subscriber `name` has handled every event it reads up to `cursor`; false when
-   * `timeoutMs` passes first.
+   * `timeoutMs` passes first. A subscriber not registered here (run by another process) is
+   * judged by its checkpoint and `filter`.
    */
-  waitUntilCaughtUp(name: string, cursor: Cursor, timeoutMs: number): Promise<boolean>;
+  waitUntilCaughtUp(
+    name: string,
+    cursor: Cursor,
+    timeoutMs: number,
+    filter?: EventFilter,
+  ): Promise<boolean>;
+  /** The checkpoint of any subscriber, registered here or not. */
+  checkpoint(name: string): Promise<Cursor | undefined>;
   readonly parked: ParkedEvents;
 }
 
@@ -75,13 +88,16 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
     if (running) worker.start();
   }
 
-  async function caughtUp(name: string, target: Cursor): Promise<boolean> {
-    const { definition } = entry(name);
+  async function caughtUp(
+    name: string,
+    target: Cursor,
+    filter: EventFilter | undefined,
+  ): Promise<boolean> {
     const checkpoint = await readCheckpoint(store.driver, name);
     if (checkpoint !== undefined && compareCursors(checkpoint, target) >= 0) return true;
     // Events the subscriber filters out never move its checkpoint: it is caught up when none
     // of the events it does read lie between its checkpoint and the target.
-    const backlog = await store.backlog(checkpoint, definition.filter, target);
+    const backlog = await store.backlog(checkpoint, filter, target);
     return backlog.events === 0;
   }
 
@@ -123,15 +139,15 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
     },
     status: () => Promise.all([...entries.keys()].map(statusOf)),
     statusOf,
-    async waitUntilCaughtUp(name, cursor, timeoutMs) {
-      const { worker } = entry(name);
+    async waitUntilCaughtUp(name, cursor, timeoutMs, filter) {
+      const local = entries.get(name);
       const deadline = Date.now() + timeoutMs;
       let progressed: () => void = () => undefined;
-      const stopListening = worker.onProgress(() => {
+      const stopListening = local?.worker.onProgress(() => {
         progressed();
       });
       try {
-        while (!(await caughtUp(name, cursor))) {
+        while (!(await caughtUp(name, cursor, local?.definition.filter ?? filter))) {
           const remaining = deadline - Date.now();
           if (remaining <= 0) return false;
           // Woken by this process's progress, or polling for a subscriber run elsewhere.
@@ -145,9 +161,10 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
         }
         return true;
       } finally {
-        stopListening();
+        stopListening?.();
       }
     },
+    checkpoint: (name) => readCheckpoint(store.driver, name),
     parked: createParkedEvents(store.driver, (name) => entries.get(name)?.worker.wake()),
   };
 }

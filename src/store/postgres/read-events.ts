@@ -72,6 +72,7 @@ export interface EventReader {
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   streamVersion(streamId: string): Promise<number>;
   backlog(after: Cursor | undefined, filter?: EventFilter, upTo?: Cursor): Promise<Backlog>;
+  cursorAt(globalPosition: number): Promise<Cursor | undefined>;
 }
 
 export function createEventReader(
@@ -152,6 +153,16 @@ export function createEventReader(
         'strata_backlog',
       );
       return { events: row?.events ?? 0, oldestRecordedAt: row?.oldest ?? undefined };
+    },
+
+    async cursorAt(globalPosition) {
+      nonNegative('globalPosition', globalPosition);
+      const [row] = await sql.query<{ transaction_id: number }>(
+        'SELECT transaction_id FROM events WHERE global_position = $1',
+        [globalPosition],
+        'strata_cursor_at',
+      );
+      return row === undefined ? undefined : encodeCursor(row.transaction_id, globalPosition);
     },
 
     async streamVersion(streamId) {

@@ -1,0 +1,30 @@
+export { defineProjection } from './define.js';
+export type {
+  DefineProjectionOptions,
+  ProjectionDefinition,
+  ProjectionHandler,
+  ProjectionHandlers,
+} from './define.js';
+export type {
+  Document,
+  DocumentCollection,
+  DocumentReader,
+  FindQuery,
+  OrderBy,
+  Where,
+} from './documents.js';
+export {
+  DocumentExistsError,
+  InvalidProjectionError,
+  InvalidViewQueryError,
+  ProjectionNotReadyError,
+  UnknownProjectionError,
+} from './errors.js';
+export { createProjectionRuntime, projectionSubscriber } from './runtime.js';
+export type {
+  ProjectionRuntime,
+  ProjectionRuntimeOptions,
+  Rebuild,
+  RebuildProgress,
+} from './runtime.js';
+export type { ViewReader, ViewWriter } from './views.js';

@@ -1,0 +1,9 @@
+export { defineQuery } from './define.js';
+export type { DefineQueryOptions, QueryDefinition, QueryViews } from './define.js';
+export {
+  ConsistencyTimeoutError,
+  UndeclaredProjectionError,
+  UnknownPositionError,
+} from './errors.js';
+export { createQueryRunner } from './query-runner.js';
+export type { QueryOptions, QueryRunner, QueryRunnerOptions } from './query-runner.js';

@@ -1,0 +1,76 @@
+import { UnknownMessageError, type MessageRegistry } from '../messages/index.js';
+import type { ProjectionRuntime } from '../projections/index.js';
+import { parseCursor, type Cursor, type EventStore } from '../store/index.js';
+import type { QueryDefinition, QueryViews } from './define.js';
+import {
+  ConsistencyTimeoutError,
+  UndeclaredProjectionError,
+  UnknownPositionError,
+} from './errors.js';
+
+export interface QueryOptions {
+  /**
+   * Read your writes: answer only once every projection the query reads has applied the event
+   * at this global position (a command result's `position`) or this cursor.
+   */
+  readonly minPosition?: number | Cursor;
+  /** How long to wait for that; default 5 s, then `ConsistencyTimeoutError`. */
+  readonly timeoutMs?: number;
+}
+
+export interface QueryRunnerOptions {
+  readonly store: EventStore;
+  readonly registry: MessageRegistry;
+  readonly projections: ProjectionRuntime;
+  readonly queries: readonly QueryDefinition[];
+}
+
+/** Runs registered queries: validates parameters, waits for consistency, reads the models. */
+export interface QueryRunner {
+  run(name: string, params: unknown, options?: QueryOptions): Promise<unknown>;
+}
+
+export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
+  const { store, registry, projections } = options;
+  const queries = new Map(options.queries.map((query) => [query.name, query]));
+
+  async function cursorOf(minPosition: number | Cursor): Promise<Cursor> {
+    if (typeof minPosition === 'string') return parseCursor(minPosition);
+    const cursor = await store.cursorAt(minPosition);
+    if (cursor === undefined) throw new UnknownPositionError(minPosition);
+    return cursor;
+  }
+
+  async function awaitProjections(
+    query: QueryDefinition,
+    minPosition: number | Cursor,
+    timeoutMs: number,
+  ) {
+    const cursor = await cursorOf(minPosition);
+    const deadline = Date.now() + timeoutMs;
+    for (const projection of query.projections) {
+      const remaining = Math.max(0, deadline - Date.now());
+      if (!(await projections.waitUntilCaughtUp(projection, cursor, remaining))) {
+        throw new ConsistencyTimeoutError(projection, minPosition, timeoutMs);
+      }
+    }
+  }
+
+  return {
+    async run(name, params, { minPosition, timeoutMs = 5_000 } = {}) {
+      registry.query(name);
+      registry.validate(name, params);
+      const query = queries.get(name);
+      if (query === undefined) throw new UnknownMessageError(name, 'query');
+      if (minPosition !== undefined) await awaitProjections(query, minPosition, timeoutMs);
+      const views: QueryViews = {
+        of(projection) {
+          if (!query.projections.includes(projection))
+            throw new UndeclaredProjectionError(name, projection);
+          return projections.reader(projection);
+        },
+      };
+      return query.handler(views, params);
+    },
+  };
+}
