@@ -79,7 +79,9 @@ function orderClause(orderBy: FindQuery['orderBy']): { sql: string; params: stri
     // Queries may come from HTTP as untyped JSON: check what the type promises.
     const direction: unknown = order.direction;
     if (direction !== undefined && direction !== 'asc' && direction !== 'desc') {
-      throw new InvalidViewQueryError(`direction must be asc or desc, not ${String(direction)}`);
+      throw new InvalidViewQueryError(
+        `direction must be asc or desc, not ${JSON.stringify(direction)}`,
+      );
     }
     return `data #> $${index + 5}::text[] ${order.direction === 'desc' ? 'DESC' : 'ASC'}`;
   });
