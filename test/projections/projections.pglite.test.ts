@@ -2,7 +2,10 @@ import { describe } from 'vitest';
 
 import { useTestDatabase } from '../support/test-database.js';
 import { projectionsContract } from './contract/projections.contract.js';
+import { rebuildContract } from './contract/rebuild.contract.js';
 
 describe('projections on PGlite', () => {
-  projectionsContract(useTestDatabase('pglite'));
+  const db = useTestDatabase('pglite');
+  projectionsContract(db);
+  rebuildContract(db);
 });

@@ -1,7 +1,10 @@
 import { describePostgres } from '../support/postgres.js';
 import { useTestDatabase } from '../support/test-database.js';
 import { projectionsContract } from './contract/projections.contract.js';
+import { rebuildContract } from './contract/rebuild.contract.js';
 
 describePostgres('projections on PostgreSQL', () => {
-  projectionsContract(useTestDatabase('pg'));
+  const db = useTestDatabase('pg');
+  projectionsContract(db);
+  rebuildContract(db);
 });

@@ -27,7 +27,12 @@ export interface ListSummary extends Record<string, unknown> {
  */
 export function summaryProjection(
   name: string,
-  hooks: { version?: number; before?: (type: string, listId: string) => void } = {},
+  hooks: {
+    version?: number;
+    /** Fields added to every summary this version writes. */
+    stamp?: Record<string, unknown>;
+    before?: (type: string, listId: string) => void;
+  } = {},
 ): ProjectionDefinition {
   const bump = async (
     views: Parameters<NonNullable<ProjectionDefinition['handlers'][string]>>[1],
@@ -55,6 +60,7 @@ export function summaryProjection(
           tasks: 0,
           done: 0,
           applied: 1,
+          ...hooks.stamp,
         });
       },
       'tasks.TaskAdded': async (event, views) => {
