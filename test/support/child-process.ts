@@ -9,12 +9,11 @@ export async function startChild(script: string, argument: unknown): Promise<Chi
   });
   await new Promise<void>((ready, failed) => {
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('ready')) ready();
     });
-    child.once('exit', (code) =>
-      failed(new Error(`child exited with ${code} before it was ready`)),
+    child.once('exit', (code) => { failed(new Error(`child exited with ${code} before it was ready`)); },
     );
   });
   return child;
