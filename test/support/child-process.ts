@@ -13,8 +13,9 @@ export async function startChild(script: string, argument: unknown): Promise<Chi
       output += chunk.toString();
       if (output.includes('ready')) ready();
     });
-    child.once('exit', (code) => { failed(new Error(`child exited with ${code} before it was ready`)); },
-    );
+    child.once('exit', (code) => {
+      failed(new Error(`child exited with ${code} before it was ready`));
+    });
   });
   return child;
 }
