@@ -5,6 +5,7 @@ import {
   type PostgresEventStore,
 } from '../store/index.js';
 import type { SubscriberDefinition, SubscriptionEngine } from '../subscriptions/index.js';
+import { batchViewsOf } from './batch-views.js';
 import type { ProjectionDefinition, ProjectionHandler } from './define.js';
 import { ProjectionNotReadyError, UnknownProjectionError } from './errors.js';
 import {
@@ -113,11 +114,12 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
         : { onPoisonEvent: definition.onPoisonEvent }),
       async handle(events, { sql }) {
         if (sql === undefined) throw new Error('projection subscribers run in a transaction');
-        const views = viewsOf(sql, storage);
+        const views = batchViewsOf(sql, storage);
         for (const event of events) {
           const handler = definition.handlers[event.type] as ProjectionHandler | undefined;
           if (handler !== undefined) await handler(event, views);
         }
+        await views.flush();
       },
     };
   }
