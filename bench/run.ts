@@ -1,9 +1,11 @@
 import { cpus, totalmem } from 'node:os';
 
 import { appendBenchmark } from './append.js';
+import { projectBenchmark } from './project.js';
 
 const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   append: appendBenchmark,
+  project: projectBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import pg from 'pg';
 
+import type { MessageRegistry } from '../../src/messages/index.js';
 import {
   createPgDriver,
   createPgliteDriver,
@@ -26,10 +27,13 @@ export const BENCH_DATABASE_URL =
   process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** PostgreSQL: a fresh schema, dropped at the end. */
-export async function postgresTarget(maxConnections: number): Promise<BenchTarget> {
+export async function postgresTarget(
+  maxConnections: number,
+  registry?: MessageRegistry,
+): Promise<BenchTarget> {
   const schema = `strata_bench_${process.pid}`;
   const driver = createPgDriver({ connectionString: BENCH_DATABASE_URL, schema, maxConnections });
-  const store = await createPostgresEventStore({ driver });
+  const store = await createPostgresEventStore({ driver, registry });
   const pool = new pg.Pool({
     connectionString: BENCH_DATABASE_URL,
     max: maxConnections,
@@ -63,10 +67,10 @@ export async function postgresTarget(maxConnections: number): Promise<BenchTarge
 }
 
 /** PGlite in a temporary data directory, as `npm start` runs it. */
-export async function pgliteTarget(): Promise<BenchTarget> {
+export async function pgliteTarget(registry?: MessageRegistry): Promise<BenchTarget> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'strata-bench-'));
   const driver = await createPgliteDriver({ dataDir });
-  const store = await createPostgresEventStore({ driver });
+  const store = await createPostgresEventStore({ driver, registry });
   return {
     name: 'PGlite',
     description: 'PGlite (PostgreSQL in WebAssembly, data directory on local disk, one connection)',

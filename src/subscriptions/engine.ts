@@ -51,6 +51,8 @@ export interface SubscriptionEngine {
   ): Promise<boolean>;
   /** The checkpoint of any subscriber, registered here or not. */
   checkpoint(name: string): Promise<Cursor | undefined>;
+  /** Calls `listener` after each checkpoint a subscriber of this engine commits. */
+  onProgress(listener: (subscriber: string, cursor: Cursor) => void): () => void;
   readonly parked: ParkedEvents;
 }
 
@@ -67,6 +69,7 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
     string,
     { definition: SubscriberDefinition; worker: SubscriptionWorker }
   >();
+  const progressListeners = new Set<(subscriber: string, cursor: Cursor) => void>();
   let running = false;
 
   function entry(name: string) {
@@ -85,6 +88,9 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
       onError,
     });
     entries.set(definition.name, { definition, worker });
+    worker.onProgress((cursor) => {
+      for (const listener of progressListeners) listener(definition.name, cursor);
+    });
     if (running) worker.start();
   }
 
@@ -165,6 +171,10 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
       }
     },
     checkpoint: (name) => readCheckpoint(store.driver, name),
+    onProgress(listener) {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
     parked: createParkedEvents(store.driver, (name) => entries.get(name)?.worker.wake()),
   };
 }
