@@ -44,6 +44,12 @@ export interface ProjectionDefinition {
    * definitions. Each storage generation gets its own copy; `views.table(name)` names it.
    */
   readonly tables?: Readonly<Record<string, string>>;
+  /**
+   * Apply events in their append's transaction too, so the read model is never behind a
+   * committed append. Every process that appends these events must register the projection;
+   * its subscriber still applies (once) whatever was appended elsewhere, and rebuilds.
+   */
+  readonly inline?: boolean;
   readonly batchSize?: number;
   readonly retry?: Partial<RetryPolicy>;
   readonly onPoisonEvent?: PoisonPolicy;
@@ -56,6 +62,7 @@ export interface DefineProjectionOptions<Events extends readonly EventDefinition
   readonly events?: Events;
   readonly handlers: ProjectionHandlers<NoInfer<Events>>;
   readonly tables?: Readonly<Record<string, string>>;
+  readonly inline?: boolean;
   readonly batchSize?: number;
   readonly retry?: Partial<RetryPolicy>;
   readonly onPoisonEvent?: PoisonPolicy;

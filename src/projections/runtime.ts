@@ -5,8 +5,7 @@ import {
   type PostgresEventStore,
 } from '../store/index.js';
 import type { SubscriberDefinition, SubscriptionEngine } from '../subscriptions/index.js';
-import { batchViewsOf } from './batch-views.js';
-import type { ProjectionDefinition, ProjectionHandler } from './define.js';
+import type { ProjectionDefinition } from './define.js';
 import { ProjectionNotReadyError, UnknownProjectionError } from './errors.js';
 import {
   createStorage,
@@ -16,6 +15,7 @@ import {
   startBuilding,
   storageOf,
 } from './postgres/storage.js';
+import { applyEvents, inlineProjectionsHook, withoutInlineApplied } from './inline.js';
 import { viewsOf, type Storage, type ViewReader } from './views.js';
 
 /** How a rebuild is going. */
@@ -89,12 +89,15 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
   );
   /** Generation each projection's queries read. */
   const active = new Map<string, Storage>();
+  /** Projections whose active generation was built by this code's version (inline may write). */
+  const activeIsCurrent = new Set<string>();
   /** Generations with a subscriber registered in this process. */
   const running = new Map<string, Set<number>>();
   const rebuilds = new Map<string, Rebuild>();
   const retiring = new Set<string>();
   let syncTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let removeInlineHook: (() => void) | undefined;
 
   function definitionOf(name: string): ProjectionDefinition {
     const definition = definitions.get(name);
@@ -112,14 +115,11 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
       ...(definition.onPoisonEvent === undefined
         ? {}
         : { onPoisonEvent: definition.onPoisonEvent }),
-      async handle(events, { sql }) {
+      async handle(events, { sql, subscriber }) {
         if (sql === undefined) throw new Error('projection subscribers run in a transaction');
-        const views = batchViewsOf(sql, storage);
-        for (const event of events) {
-          const handler = definition.handlers[event.type] as ProjectionHandler | undefined;
-          if (handler !== undefined) await handler(event, views);
-        }
-        await views.flush();
+        const pending =
+          definition.inline === true ? await withoutInlineApplied(sql, subscriber, events) : events;
+        await applyEvents(sql, definition, storage, pending);
       },
     };
   }
@@ -149,6 +149,7 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
         await dropStorage(tx, storageOf(definition, generation));
         await tx.query('DELETE FROM checkpoints WHERE subscriber = $1', [subscriber]);
         await tx.query('DELETE FROM parked_events WHERE subscriber = $1', [subscriber]);
+        await tx.query('DELETE FROM inline_applied WHERE subscriber = $1', [subscriber]);
       });
       retiring.delete(`${definition.name}\u0000${generation}`);
     } finally {
@@ -186,7 +187,12 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
         await retire(definition, previous.generation);
       }
       // An active generation of another version has no handlers here: it serves reads only.
-      if (activeVersion === definition.version) run(definition, activeGeneration);
+      if (activeVersion === definition.version) {
+        activeIsCurrent.add(definition.name);
+        run(definition, activeGeneration);
+      } else {
+        activeIsCurrent.delete(definition.name);
+      }
     }
     if (row.building_generation !== null) {
       run(definition, row.building_generation);
@@ -221,6 +227,7 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
           );
           if (promoted !== undefined) {
             active.set(definition.name, storageOf(definition, generation));
+            activeIsCurrent.add(definition.name);
             if (promoted.replaced !== null) await retire(definition, promoted.replaced);
           }
           finished = true;
@@ -267,6 +274,18 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
     async start() {
       stopped = false;
       for (const definition of definitions.values()) await reconcile(definition);
+      const inline = [...definitions.values()].filter((definition) => definition.inline === true);
+      if (inline.length > 0) {
+        removeInlineHook = store.addAppendHook(
+          inlineProjectionsHook(inline, (definition) => {
+            const storage = active.get(definition.name);
+            // During a version bump the old generation is not this code's to write.
+            return storage === undefined || !activeIsCurrent.has(definition.name)
+              ? undefined
+              : { storage, subscriber: projectionSubscriber(definition.name, storage.generation) };
+          }),
+        );
+      }
       const tick = () => {
         syncTimer = setTimeout(() => {
           sync()
@@ -282,6 +301,7 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
     async stop() {
       stopped = true;
       clearTimeout(syncTimer);
+      removeInlineHook?.();
       await Promise.all(
         [...rebuilds.values()].map((rebuild) => rebuild.done.catch(() => undefined)),
       );

@@ -17,6 +17,7 @@ export { DataDirectoryLockedError } from './postgres/drivers/directory-lock.js';
 export type { Lease, SqlDriver, SqlExecutor } from './postgres/drivers/types.js';
 export { createPostgresEventStore } from './postgres/event-store.js';
 export type {
+  AppendHook,
   PostgresEventStore,
   PostgresEventStoreOptions,
   TransactionalEventStore,

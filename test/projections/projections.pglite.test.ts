@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 
 import { useTestDatabase } from '../support/test-database.js';
+import { inlineContract } from './contract/inline.contract.js';
 import { projectionsContract } from './contract/projections.contract.js';
 import { readYourWritesContract } from './contract/read-your-writes.contract.js';
 import { rebuildContract } from './contract/rebuild.contract.js';
@@ -10,4 +11,5 @@ describe('projections on PGlite', () => {
   projectionsContract(db);
   rebuildContract(db);
   readYourWritesContract(db);
+  inlineContract(db);
 });

@@ -1,5 +1,6 @@
 import { describePostgres } from '../support/postgres.js';
 import { useTestDatabase } from '../support/test-database.js';
+import { inlineContract } from './contract/inline.contract.js';
 import { projectionsContract } from './contract/projections.contract.js';
 import { readYourWritesContract } from './contract/read-your-writes.contract.js';
 import { rebuildContract } from './contract/rebuild.contract.js';
@@ -9,4 +10,5 @@ describePostgres('projections on PostgreSQL', () => {
   projectionsContract(db);
   rebuildContract(db);
   readYourWritesContract(db);
+  inlineContract(db);
 });

@@ -1,6 +1,6 @@
 import type { MessageRegistry } from '../../messages/index.js';
 import { encodeCursor } from '../cursor.js';
-import { ConcurrencyError, InvalidArgumentError } from '../errors.js';
+import { ConcurrencyError, InvalidArgumentError, isConcurrencyError } from '../errors.js';
 import { assertValidStreamId } from '../stream-id.js';
 import {
   ANY,
@@ -13,6 +13,7 @@ import {
   type ExpectedVersion,
   type NewEvent,
   type RecordedCommand,
+  type Unsubscribe,
 } from '../types.js';
 import { READ_HEAD } from './append-sql.js';
 import { appendStatement, type AppendedRow } from './append-statement.js';
@@ -40,9 +41,22 @@ export type TransactionalEventStore = Omit<EventStore, 'onCommit' | 'close'> & {
   readonly sql: SqlExecutor;
 };
 
+/** Work that must commit with the appends it watches (inline projections). */
+export interface AppendHook {
+  /** Whether appends of events of these types concern it. */
+  wants(types: readonly string[]): boolean;
+  /** Runs in the append's transaction, after its events are written. */
+  afterAppend(tx: TransactionalEventStore, appended: AppendResult): Promise<void>;
+}
+
 /** The event store on PostgreSQL or PGlite: one SQL implementation, either driver. */
 export interface PostgresEventStore extends EventStore {
   readonly driver: SqlDriver;
+  /**
+   * Runs `hook` in the transaction of every append it wants: such appends then take a
+   * transaction of their own instead of a single statement.
+   */
+  addAppendHook(hook: AppendHook): Unsubscribe;
   /**
    * Runs `work` in one transaction; its appends commit or roll back together with whatever else
    * it writes through `store.sql`. A conflict aborts the whole transaction: retry all of `work`.
@@ -108,11 +122,20 @@ export async function createPostgresEventStore(
   // PGlite plans every statement it runs; PL/pgSQL functions keep their plans.
   const viaFunctions = driver.kind === 'pglite';
 
+  const hooks = new Set<AppendHook>();
+  const hooksFor = (types: readonly string[]) => [...hooks].filter((hook) => hook.wants(types));
+
   /**
    * The store's operations on `sql`. `onAppended` runs after each append that wrote events;
-   * outside a transaction that is the commit, inside it the transaction decides.
+   * outside a transaction that is the commit, inside it the transaction decides. `self` is the
+   * transaction-bound store, for append hooks (`undefined` outside a transaction).
    */
-  function operationsOn(sql: SqlExecutor, inTransaction: boolean, onAppended: () => void) {
+  function operationsOn(
+    sql: SqlExecutor,
+    onAppended: () => void,
+    self: (() => TransactionalEventStore) | undefined,
+  ) {
+    const inTransaction = self !== undefined;
     const reader = createEventReader(sql, registry);
 
     /** Runs the append once and says how it went. */
@@ -160,14 +183,22 @@ export async function createPostgresEventStore(
         }
         return { streamId, streamVersion: version, events: [], cursor: undefined };
       }
+      if (!inTransaction && hooksFor(encoded.types).length > 0) {
+        // Append hooks (inline projections) run in the append's transaction.
+        return appendWithHooks(streamId, events, appendOptions, expected < 0);
+      }
       // Without a pinned version, losing a race for the next version is no conflict for the
       // caller: try again at the new end. Inside a transaction the loss aborts it: report it.
       const attempts = expected < 0 && !inTransaction ? UNPINNED_APPEND_ATTEMPTS : 1;
       for (let attempt = 1; ; attempt++) {
         const outcome = await tryAppend(streamId, expected, encoded, command);
         if (outcome.kind === 'appended') {
+          const result = appendResult(streamId, outcome.rows, encoded);
           if (encoded.ids.length > 0) onAppended();
-          return appendResult(streamId, outcome.rows, encoded);
+          if (self !== undefined) {
+            for (const hook of hooksFor(encoded.types)) await hook.afterAppend(self(), result);
+          }
+          return result;
         }
         if (outcome.kind === 'conflict') {
           throw new ConcurrencyError(streamId, expectedVersion, outcome.actual);
@@ -190,16 +221,47 @@ export async function createPostgresEventStore(
     };
   }
 
+  async function transaction<T>(work: (store: TransactionalEventStore) => Promise<T>): Promise<T> {
+    const appends = { count: 0 };
+    const result = await driver.transaction((tx) => {
+      const bound: TransactionalEventStore = {
+        ...operationsOn(
+          tx,
+          () => appends.count++,
+          () => bound,
+        ),
+        sql: tx,
+      };
+      return work(bound);
+    });
+    if (appends.count > 0) commits.committed();
+    return result;
+  }
+
+  /** An append and its hooks in one transaction; an unpinned append retries a lost race. */
+  async function appendWithHooks(
+    streamId: string,
+    events: readonly NewEvent[],
+    appendOptions: AppendOptions,
+    unpinned: boolean,
+  ): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await transaction((tx) => tx.appendToStream(streamId, events, appendOptions));
+      } catch (error) {
+        if (!unpinned || !isConcurrencyError(error) || attempt >= UNPINNED_APPEND_ATTEMPTS)
+          throw error;
+      }
+    }
+  }
+
   return {
     driver,
-    ...operationsOn(driver, false, commits.committed),
-    async transaction(work) {
-      const appends = { count: 0 };
-      const result = await driver.transaction((tx) =>
-        work({ ...operationsOn(tx, true, () => appends.count++), sql: tx }),
-      );
-      if (appends.count > 0) commits.committed();
-      return result;
+    ...operationsOn(driver, commits.committed, undefined),
+    transaction,
+    addAppendHook(hook) {
+      hooks.add(hook);
+      return () => hooks.delete(hook);
     },
     onCommit: (listener) => commits.subscribe(listener),
     async close() {

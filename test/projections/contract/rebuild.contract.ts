@@ -8,6 +8,7 @@ import {
   uniqueSuffix,
   type ListSummary,
 } from '../../support/task-list-read-side.js';
+import { readUntil } from '../../support/async.js';
 import type { TestDatabase } from '../../support/test-database.js';
 import { appendList } from './projections.contract.js';
 
@@ -94,6 +95,34 @@ export function rebuildContract(db: () => TestDatabase): void {
       expect(side.runtime.subscribersOf(name)).not.toEqual(oldGeneration);
       const oldTable = `view_${name.replaceAll('.', '__')}_g1`;
       expect(await tableExists(db(), oldTable)).toBe(false);
+    });
+
+    it('never runs a reactor again when a projection is rebuilt', async () => {
+      const name = `tasks.summary_${uniqueSuffix()}`;
+      const side = await startReadSide(db(), [summaryProjection(name)]);
+      running.push(side);
+      const listId = crypto.randomUUID();
+      const reacted: string[] = [];
+      side.engine.add({
+        name: `reactor-${uniqueSuffix()}`,
+        filter: { categories: ['tasklist'], types: ['tasks.TaskListOpened'] },
+        startFrom: 'end',
+        handle(events) {
+          reacted.push(...events.map((event) => event.id));
+          return Promise.resolve();
+        },
+      });
+      await new Promise((settle) => setTimeout(settle, 200));
+      const cursor = await appendList(side.store, listId, 2);
+      expect(await side.runtime.waitUntilCaughtUp(name, cursor!, 10_000)).toBe(true);
+      await readUntil(
+        () => Promise.resolve(reacted.length),
+        (count) => count === 1,
+      );
+      const rebuild = await side.runtime.rebuild(name);
+      await rebuild.done;
+      await new Promise((settle) => setTimeout(settle, 200));
+      expect(reacted).toHaveLength(1);
     });
 
     it('builds a bumped version aside, serving the old one until the new one has caught up', async () => {
