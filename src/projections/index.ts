@@ -21,10 +21,6 @@ export {
   UnknownProjectionError,
 } from './errors.js';
 export { createProjectionRuntime, projectionSubscriber } from './runtime.js';
-export type {
-  ProjectionRuntime,
-  ProjectionRuntimeOptions,
-  Rebuild,
-  RebuildProgress,
-} from './runtime.js';
+export type { Rebuild, RebuildProgress } from './rebuild-watcher.js';
+export type { ProjectionRuntime, ProjectionRuntimeOptions } from './runtime.js';
 export type { ViewReader, ViewWriter } from './views.js';

@@ -1,9 +1,4 @@
-import {
-  LOG_START,
-  type Cursor,
-  type EventFilter,
-  type PostgresEventStore,
-} from '../store/index.js';
+import type { Cursor, EventFilter, PostgresEventStore } from '../store/index.js';
 import type { SubscriberDefinition, SubscriptionEngine } from '../subscriptions/index.js';
 import type { ProjectionDefinition } from './define.js';
 import { ProjectionNotReadyError, UnknownProjectionError } from './errors.js';
@@ -16,28 +11,8 @@ import {
   storageOf,
 } from './postgres/storage.js';
 import { applyEvents, inlineProjectionsHook, withoutInlineApplied } from './inline.js';
+import { watchRebuild, type Rebuild } from './rebuild-watcher.js';
 import { viewsOf, type Storage, type ViewReader } from './views.js';
-
-/** How a rebuild is going. */
-export interface RebuildProgress {
-  readonly projection: string;
-  readonly generation: number;
-  readonly eventsDone: number;
-  readonly eventsRemaining: number;
-  readonly eventsPerSecond: number;
-  /** `undefined` until there is a rate to estimate from. */
-  readonly etaSeconds: number | undefined;
-  readonly done: boolean;
-}
-
-/** A rebuild under way: the new generation fills up while queries read the active one. */
-export interface Rebuild {
-  readonly projection: string;
-  readonly generation: number;
-  progress(): Promise<RebuildProgress>;
-  /** Resolves when queries have switched to the new generation. */
-  readonly done: Promise<void>;
-}
 
 export interface ProjectionRuntimeOptions {
   /** Told when syncing with other processes fails (it is tried again on the next tick). */
@@ -69,8 +44,9 @@ export interface ProjectionRuntime {
   subscribersOf(name: string): string[];
 }
 
-const PROMOTION_CHECK_MS = 100;
 const DEFAULT_BATCH_SIZE = 500;
+/** How often a query waiting for a projection's first build looks again. */
+const FIRST_BUILD_CHECK_MS = 25;
 
 /** The name of the subscriber that fills generation `generation` of `projection`. */
 export function projectionSubscriber(projection: string, generation: number): string {
@@ -196,67 +172,33 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
     }
     if (row.building_generation !== null) {
       run(definition, row.building_generation);
-      if (!rebuilds.has(definition.name)) watchRebuild(definition, row.building_generation);
+      if (!rebuilds.has(definition.name)) watch(definition, row.building_generation);
     }
   }
 
-  /** Events up to and after a subscriber's checkpoint, for progress and promotion. */
-  async function counts(definition: ProjectionDefinition, generation: number) {
-    const checkpoint = await engine.checkpoint(projectionSubscriber(definition.name, generation));
-    const filter = filterOf(definition);
-    const [done, remaining] = await Promise.all([
-      checkpoint === undefined ? { events: 0 } : store.backlog(LOG_START, filter, checkpoint),
-      store.backlog(checkpoint, filter),
-    ]);
-    return { started: checkpoint !== undefined, done: done.events, remaining: remaining.events };
-  }
-
   /** Tracks a building generation and promotes it once it has caught up with the log. */
-  function watchRebuild(definition: ProjectionDefinition, generation: number): Rebuild {
-    const startedAt = Date.now();
-    let firstDone: number | undefined;
-    let finished = false;
-    const done = (async () => {
-      while (!stopped) {
-        const progress = await counts(definition, generation);
-        // Less than a batch behind means it follows the log live: under steady writes the
-        // backlog is rarely exactly zero at the moment it is counted.
-        if (progress.started && progress.remaining < (definition.batchSize ?? DEFAULT_BATCH_SIZE)) {
-          const promoted = await driver.transaction((tx) =>
-            promoteBuilding(tx, definition.name, generation),
-          );
-          if (promoted !== undefined) {
-            active.set(definition.name, storageOf(definition, generation));
-            activeIsCurrent.add(definition.name);
-            if (promoted.replaced !== null) await retire(definition, promoted.replaced);
-          }
-          finished = true;
-          rebuilds.delete(definition.name);
-          return;
-        }
-        await new Promise((settle) => setTimeout(settle, PROMOTION_CHECK_MS));
-      }
-    })();
-    const rebuild: Rebuild = {
+  function watch(definition: ProjectionDefinition, generation: number): Rebuild {
+    const rebuild = watchRebuild({
+      store,
+      engine,
       projection: definition.name,
       generation,
-      done,
-      async progress() {
-        const { done: eventsDone, remaining } = await counts(definition, generation);
-        firstDone ??= eventsDone;
-        const seconds = (Date.now() - startedAt) / 1000;
-        const eventsPerSecond = seconds > 0 ? (eventsDone - firstDone) / seconds : 0;
-        return {
-          projection: definition.name,
-          generation,
-          eventsDone,
-          eventsRemaining: remaining,
-          eventsPerSecond,
-          etaSeconds: eventsPerSecond > 0 ? remaining / eventsPerSecond : undefined,
-          done: finished,
-        };
+      subscriber: projectionSubscriber(definition.name, generation),
+      filter: filterOf(definition),
+      batchSize: definition.batchSize ?? DEFAULT_BATCH_SIZE,
+      stopped: () => stopped,
+      async promote() {
+        const promoted = await driver.transaction((tx) =>
+          promoteBuilding(tx, definition.name, generation),
+        );
+        if (promoted !== undefined) {
+          active.set(definition.name, storageOf(definition, generation));
+          activeIsCurrent.add(definition.name);
+          if (promoted.replaced !== null) await retire(definition, promoted.replaced);
+        }
+        rebuilds.delete(definition.name);
       },
-    };
+    });
     rebuilds.set(definition.name, rebuild);
     return rebuild;
   }
@@ -318,7 +260,7 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
         return next;
       });
       run(definition, generation);
-      return rebuilds.get(name) ?? watchRebuild(definition, generation);
+      return rebuilds.get(name) ?? watch(definition, generation);
     },
     currentRebuild: (name) => rebuilds.get(name),
     reader(name) {
@@ -334,7 +276,7 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
       while (storage === undefined) {
         definitionOf(name);
         if (Date.now() >= deadline) return false;
-        await new Promise((settle) => setTimeout(settle, PROMOTION_CHECK_MS / 4));
+        await new Promise((settle) => setTimeout(settle, FIRST_BUILD_CHECK_MS));
         storage = active.get(name);
       }
       const subscriber = projectionSubscriber(name, storage.generation);
