@@ -12,11 +12,11 @@ import {
   type EventStore,
   type ExpectedVersion,
   type NewEvent,
-  type RecordedCommand,
   type Unsubscribe,
 } from '../types.js';
 import { READ_HEAD } from './append-sql.js';
 import { appendStatement, type AppendedRow } from './append-statement.js';
+import { findCommand } from './commands.js';
 import { createCommitSignal } from './commit-signal.js';
 import type { SqlDriver, SqlExecutor } from './drivers/types.js';
 import { encodeEvents, type EncodedEvents } from './encode-events.js';
@@ -67,21 +67,6 @@ export interface PostgresEventStore extends EventStore {
 const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 /** How often an append with `ANY`/`STREAM_EXISTS` retries after losing a race for a version. */
 const UNPINNED_APPEND_ATTEMPTS = 10;
-
-const FIND_COMMAND = `SELECT command_id, command_type, fingerprint, stream_id, stream_version,
-    last_transaction_id, last_position, events
-  FROM commands WHERE command_id = $1`;
-
-interface CommandRow {
-  readonly command_id: string;
-  readonly command_type: string;
-  readonly fingerprint: string;
-  readonly stream_id: string;
-  readonly stream_version: number;
-  readonly last_transaction_id: number | null;
-  readonly last_position: number | null;
-  readonly events: AppendResult['events'];
-}
 
 /** A stream's last version and the transaction that wrote it. */
 interface StreamHead {
@@ -213,10 +198,7 @@ export async function createPostgresEventStore(
     return {
       appendToStream,
       ...reader,
-      async findCommand(commandId: string): Promise<RecordedCommand | undefined> {
-        const [row] = await sql.query<CommandRow>(FIND_COMMAND, [commandId], 'strata_find_command');
-        return row === undefined ? undefined : recordedCommand(row);
-      },
+      findCommand: (commandId: string) => findCommand(sql, commandId),
       snapshots: createSnapshotStore(sql),
     };
   }
@@ -316,23 +298,5 @@ function appendResult(
       last?.global_position == null || last.transaction_id === null
         ? undefined
         : encodeCursor(last.transaction_id, last.global_position),
-  };
-}
-
-function recordedCommand(row: CommandRow): RecordedCommand {
-  return {
-    id: row.command_id,
-    type: row.command_type,
-    fingerprint: row.fingerprint,
-    streamId: row.stream_id,
-    result: {
-      streamId: row.stream_id,
-      streamVersion: row.stream_version,
-      events: row.events,
-      cursor:
-        row.last_transaction_id === null || row.last_position === null
-          ? undefined
-          : encodeCursor(row.last_transaction_id, row.last_position),
-    },
   };
 }
