@@ -1,3 +1,5 @@
+export { createCommandBus } from './command-bus.js';
+export type { AnyCommandHandler, CommandBus, CommandBusOptions } from './command-bus.js';
 export { defineCommandHandler, handleCommand } from './command-handler.js';
 export type {
   CommandEnvelope,

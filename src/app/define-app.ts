@@ -1,0 +1,71 @@
+import type { Static } from 'typebox';
+
+import type { AnyCommandHandler, CommandEnvelope, CommandResult } from '../domain/index.js';
+import type { EventDefinition, MessageDefinition } from '../messages/index.js';
+import type { ProjectionDefinition } from '../projections/index.js';
+import type { QueryDefinition } from '../queries/index.js';
+import type { EventStore, StoredEvent } from '../store/index.js';
+
+/** What a reactor can do besides looking at the event. */
+export interface ReactorContext {
+  /** Sends a command; give it an id derived from the event's id so a redelivery is a repeat. */
+  send(envelope: CommandEnvelope): Promise<CommandResult>;
+  readonly store: EventStore;
+}
+
+/** Reacts to events with side effects: e-mail, webhooks, or commands (a process manager). */
+export interface ReactorDefinition {
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  readonly handle: (event: StoredEvent, context: ReactorContext) => Promise<void>;
+}
+
+type EventNamed<Events extends readonly EventDefinition[], Name> = Extract<
+  Events[number],
+  { readonly name: Name }
+>;
+
+/** A reactor's events, typed from its definitions. */
+export type ReactorEvent<Events extends readonly EventDefinition[]> = {
+  [Name in Events[number]['name']]: StoredEvent<Name, Static<EventNamed<Events, Name>['schema']>>;
+}[Events[number]['name']];
+
+/**
+ * Declares a reactor. Delivery is at least once: the event id is the idempotency key of
+ * whatever it does.
+ *
+ * @example
+ * defineReactor({
+ *   name: 'estimation.open-on-task-added',
+ *   events: [TaskAdded],
+ *   handle: (event, { send }) =>
+ *     send({ type: 'estimation.OpenEstimation', data: { taskId: event.data.taskId }, id: `${event.id}:open` }),
+ * });
+ */
+export function defineReactor<const Events extends readonly EventDefinition[]>(options: {
+  readonly name: string;
+  readonly events: Events;
+  readonly handle: (event: ReactorEvent<Events>, context: ReactorContext) => Promise<void>;
+}): ReactorDefinition {
+  return Object.freeze({
+    name: options.name,
+    eventTypes: options.events.map((event) => event.name),
+    handle: options.handle as ReactorDefinition['handle'],
+  });
+}
+
+/** A whole system: its messages and what handles them. Strata serves one per process. */
+export interface AppDefinition {
+  readonly name: string;
+  /** Every event and command (queries are registered from `queries`). */
+  readonly messages: readonly MessageDefinition[];
+  readonly commandHandlers: readonly AnyCommandHandler[];
+  readonly projections?: readonly ProjectionDefinition[];
+  readonly queries?: readonly QueryDefinition[];
+  readonly reactors?: readonly ReactorDefinition[];
+}
+
+/** Declares an app; the identity function, there for checking and inference. */
+export function defineApp(app: AppDefinition): AppDefinition {
+  return app;
+}

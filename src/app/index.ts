@@ -1,0 +1,9 @@
+export { defineApp, defineReactor } from './define-app.js';
+export type {
+  AppDefinition,
+  ReactorContext,
+  ReactorDefinition,
+  ReactorEvent,
+} from './define-app.js';
+export { createSystem } from './system.js';
+export type { StrataSystem, SystemOptions } from './system.js';

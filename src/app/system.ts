@@ -1,0 +1,100 @@
+import { createCommandBus, type CommandBus } from '../domain/index.js';
+import { createMessageRegistry, type MessageRegistry } from '../messages/index.js';
+import { createProjectionRuntime, type ProjectionRuntime } from '../projections/index.js';
+import { createQueryRunner, type QueryRunner } from '../queries/index.js';
+import {
+  createPostgresEventStore,
+  type PostgresEventStore,
+  type SqlDriver,
+} from '../store/index.js';
+import {
+  createSubscriptionEngine,
+  type SubscriberDefinition,
+  type SubscriptionEngine,
+} from '../subscriptions/index.js';
+import type { AppDefinition, ReactorDefinition } from './define-app.js';
+
+export interface SystemOptions {
+  readonly app: AppDefinition;
+  readonly driver: SqlDriver;
+  /** Largest event accepted, in bytes; default 1 MiB. */
+  readonly maxEventBytes?: number;
+  /** Told about failures that are retried, parked or survived (subscribers, syncing). */
+  readonly onError?: (error: unknown, source: string) => void;
+}
+
+/** An app wired to its store: commands in, events through subscribers, queries out. */
+export interface StrataSystem {
+  readonly app: AppDefinition;
+  readonly registry: MessageRegistry;
+  readonly store: PostgresEventStore;
+  readonly commands: CommandBus;
+  readonly engine: SubscriptionEngine;
+  readonly projections: ProjectionRuntime;
+  readonly queries: QueryRunner;
+  /** Starts projections, reactors and every other subscriber. */
+  start(): Promise<void>;
+  /** Stops subscribers after their batch in hand, then closes the store. */
+  stop(): Promise<void>;
+}
+
+function reactorSubscriber(
+  reactor: ReactorDefinition,
+  commands: CommandBus,
+  store: PostgresEventStore,
+): SubscriberDefinition {
+  return {
+    name: `reactor:${reactor.name}`,
+    filter: { types: reactor.eventTypes },
+    async handle(events) {
+      for (const event of events)
+        await reactor.handle(event, { send: (envelope) => commands.send(envelope), store });
+    },
+  };
+}
+
+/**
+ * Wires `app` to the database behind `driver`: registry, store (migrated), command bus,
+ * subscription engine with the app's reactors, projections and queries. Nothing runs until
+ * `start`.
+ */
+export async function createSystem(options: SystemOptions): Promise<StrataSystem> {
+  const { app, driver, onError = () => undefined } = options;
+  const registry = createMessageRegistry([...app.messages, ...(app.queries ?? [])]);
+  const store = await createPostgresEventStore({
+    driver,
+    registry,
+    ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }),
+  });
+  const commands = createCommandBus({ store, registry, handlers: app.commandHandlers });
+  const engine = createSubscriptionEngine({
+    store,
+    subscribers: (app.reactors ?? []).map((reactor) => reactorSubscriber(reactor, commands, store)),
+    onError: (error, subscriber) => { onError(error, subscriber); },
+  });
+  const projections = createProjectionRuntime({
+    store,
+    engine,
+    projections: app.projections ?? [],
+    onError: (error) => { onError(error, 'projections'); },
+  });
+  const queries = createQueryRunner({ store, registry, projections, queries: app.queries ?? [] });
+  return {
+    app,
+    registry,
+    store,
+    commands,
+    engine,
+    projections,
+    queries,
+    async start() {
+      await projections.start();
+      engine.start();
+    },
+    async stop() {
+      await projections.stop();
+      await engine.stop();
+      await store.close();
+    },
+  };
+}
