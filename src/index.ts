@@ -33,6 +33,7 @@ export type {
   ValidationIssue,
 } from './messages/index.js';
 export {
+  createCommandBus,
   decidedEvents,
   deciderSpec,
   defineCommandHandler,
@@ -43,6 +44,9 @@ export {
   isDomainError,
 } from './domain/index.js';
 export type {
+  AnyCommandHandler,
+  CommandBus,
+  CommandBusOptions,
   CommandEnvelope,
   CommandHandler,
   CommandHandlingOptions,
@@ -53,6 +57,7 @@ export type {
   Expectation,
   Message,
   SnapshotPolicy,
+  ValidationContext,
 } from './domain/index.js';
 export {
   ANY,
@@ -81,6 +86,7 @@ export {
 } from './store/index.js';
 export type {
   AppendedEvent,
+  AppendHook,
   AppendOptions,
   AppendResult,
   Backlog,
@@ -176,3 +182,12 @@ export type {
   QueryRunnerOptions,
   QueryViews,
 } from './queries/index.js';
+export { createSystem, defineApp, defineReactor } from './app/index.js';
+export type {
+  AppDefinition,
+  ReactorContext,
+  ReactorDefinition,
+  ReactorEvent,
+  StrataSystem,
+  SystemOptions,
+} from './app/index.js';

@@ -9,7 +9,7 @@ import type { EventStore, StoredEvent } from '../store/index.js';
 /** What a reactor can do besides looking at the event. */
 export interface ReactorContext {
   /** Sends a command; give it an id derived from the event's id so a redelivery is a repeat. */
-  send(envelope: CommandEnvelope): Promise<CommandResult>;
+  readonly send: (envelope: CommandEnvelope) => Promise<CommandResult>;
   readonly store: EventStore;
 }
 

@@ -66,19 +66,30 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     registry,
     ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }),
   });
-  const commands = createCommandBus({ store, registry, handlers: app.commandHandlers });
+  // Validation hooks read through the queries, which exist only once projections do.
+  const validation = { query: (name: string, params: unknown) => queries.run(name, params) };
+  const commands = createCommandBus({ store, registry, handlers: app.commandHandlers, validation });
   const engine = createSubscriptionEngine({
     store,
     subscribers: (app.reactors ?? []).map((reactor) => reactorSubscriber(reactor, commands, store)),
-    onError: (error, subscriber) => { onError(error, subscriber); },
+    onError: (error, subscriber) => {
+      onError(error, subscriber);
+    },
   });
   const projections = createProjectionRuntime({
     store,
     engine,
     projections: app.projections ?? [],
-    onError: (error) => { onError(error, 'projections'); },
+    onError: (error) => {
+      onError(error, 'projections');
+    },
   });
-  const queries = createQueryRunner({ store, registry, projections, queries: app.queries ?? [] });
+  const queries: QueryRunner = createQueryRunner({
+    store,
+    registry,
+    projections,
+    queries: app.queries ?? [],
+  });
   return {
     app,
     registry,

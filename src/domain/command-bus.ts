@@ -6,14 +6,13 @@ import {
   type CommandHandlingOptions,
   type CommandResult,
 } from './command-handler.js';
-import type { Message } from './decider.js';
 
 /**
  * A command handler of any command, event and state types, for collections of them. The
  * decider's types are checked where each handler is declared; a collection cannot keep them.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCommandHandler = CommandHandler<any, Message, any>;
+export type AnyCommandHandler = CommandHandler<any, any, any>;
 
 /** Sends each command to the handler that accepts its type. */
 export interface CommandBus {

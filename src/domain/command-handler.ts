@@ -51,6 +51,11 @@ export interface CommandEnvelope {
   readonly expectedVersion?: ExpectedVersion;
 }
 
+/** What a validation hook may read: the system's queries, for business checks. */
+export interface ValidationContext {
+  readonly query: (name: string, params: unknown) => Promise<unknown>;
+}
+
 /** How one stream type handles its commands. */
 export interface CommandHandler<Command extends Message, Event extends Message, State> {
   /** The commands this handler accepts. */
@@ -62,7 +67,11 @@ export interface CommandHandler<Command extends Message, Event extends Message, 
    * Business checks that need I/O (is this e-mail taken?), run before the stream is loaded.
    * Throw `DomainError` to reject.
    */
-  readonly validate?: (command: Command, metadata: CommandMetadata) => Promise<void>;
+  readonly validate?: (
+    command: Command,
+    metadata: CommandMetadata,
+    context: ValidationContext,
+  ) => Promise<void>;
 }
 
 /** Declares a command handler; the identity function, there for type inference. */
@@ -79,6 +88,8 @@ export interface CommandHandlingOptions {
   readonly clock?: () => Date;
   readonly newId?: () => string;
   readonly retry?: Partial<RetryPolicy>;
+  /** Given to validation hooks; without it, a hook that queries gets an error. */
+  readonly validation?: ValidationContext;
   /** Told when a snapshot could not be written; the command still succeeded. */
   readonly onSnapshotError?: (error: unknown, streamId: string) => void;
 }
@@ -128,7 +139,7 @@ export async function handleCommand<Command extends Message, Event extends Messa
     if (first !== undefined) return repeatedResult(first, record.fingerprint);
   }
   const metadata = envelope.metadata ?? {};
-  await handler.validate?.(command, metadata);
+  await handler.validate?.(command, metadata, options.validation ?? NO_QUERIES);
 
   const streamId = handler.streamId(command);
   const eventMetadata: EventMetadata = {
@@ -171,6 +182,13 @@ export async function handleCommand<Command extends Message, Event extends Messa
     }
   }
 }
+
+const NO_QUERIES: ValidationContext = {
+  query: (name) =>
+    Promise.reject(
+      new Error(`No queries are available to validation hooks here (asked for ${name})`),
+    ),
+};
 
 function fingerprintOf(envelope: CommandEnvelope): string {
   return createHash('sha256')

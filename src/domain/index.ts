@@ -7,6 +7,7 @@ export type {
   CommandHandlingOptions,
   CommandMetadata,
   CommandResult,
+  ValidationContext,
 } from './command-handler.js';
 export { decidedEvents, foldEvents } from './decider.js';
 export type { DecideContext, Decider, Message, SnapshotPolicy } from './decider.js';

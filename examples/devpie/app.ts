@@ -1,0 +1,44 @@
+import { defineApp } from '../../src/index.js';
+import {
+  estimationCommands,
+  estimationEvents,
+  estimations,
+  openEstimationOnTaskAdded,
+} from './estimation/index.js';
+import {
+  FindUserByEmail,
+  GetUser,
+  identityCommands,
+  identityEvents,
+  userDirectory,
+  users,
+} from './identity/index.js';
+import {
+  GetProject,
+  ListProjectsByOwner,
+  projectCommands,
+  projectDetail,
+  projectEvents,
+  projects,
+} from './projects/index.js';
+
+/**
+ * Devpie: the system of seed 001 as three bounded contexts. Identity registers users with
+ * unique e-mail addresses; Projects holds projects and their tasks, owned by registered users;
+ * Estimation estimates tasks, and opens an estimation for every task added (a process manager).
+ */
+export const devpie = defineApp({
+  name: 'devpie',
+  messages: [
+    ...identityEvents,
+    ...identityCommands,
+    ...projectEvents,
+    ...projectCommands,
+    ...estimationEvents,
+    ...estimationCommands,
+  ],
+  commandHandlers: [users, projects, estimations],
+  projections: [userDirectory, projectDetail],
+  queries: [GetUser, FindUserByEmail, GetProject, ListProjectsByOwner],
+  reactors: [openEstimationOnTaskAdded],
+});

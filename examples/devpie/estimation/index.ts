@@ -1,0 +1,2 @@
+export { estimationDecider, estimations, openEstimationOnTaskAdded } from './estimation.js';
+export { estimationCommands, estimationEvents } from './messages.js';

@@ -1,0 +1,72 @@
+import { defineCommandHandler, DomainError, type Decider } from '../../../src/index.js';
+import { identityCommands, type IdentityCommand, type IdentityEvent } from './messages.js';
+
+export interface UserState {
+  readonly status: 'unregistered' | 'active' | 'deactivated';
+  readonly email: string | undefined;
+}
+
+/** One user: registered once, e-mail changed while active, deactivated once. */
+export const userDecider: Decider<IdentityCommand, IdentityEvent, UserState> = {
+  initialState: () => ({ status: 'unregistered', email: undefined }),
+  evolve(state, event) {
+    switch (event.type) {
+      case 'identity.UserRegistered':
+        return { status: 'active', email: event.data.email };
+      case 'identity.UserEmailChanged':
+        return { ...state, email: event.data.email };
+      case 'identity.UserDeactivated':
+        return { ...state, status: 'deactivated' };
+    }
+  },
+  decide(command, state, { now }) {
+    if (command.type === 'identity.RegisterUser') {
+      if (state.status !== 'unregistered') {
+        throw new DomainError('USER_EXISTS', `User ${command.data.userId} is registered already`);
+      }
+      return {
+        type: 'identity.UserRegistered',
+        data: { ...command.data, registeredAt: now.toISOString() },
+      };
+    }
+    if (state.status === 'unregistered') {
+      throw new DomainError('USER_NOT_FOUND', `No user ${command.data.userId}`);
+    }
+    if (command.type === 'identity.DeactivateUser') {
+      return state.status === 'deactivated'
+        ? []
+        : {
+            type: 'identity.UserDeactivated',
+            data: { userId: command.data.userId, deactivatedAt: now.toISOString() },
+          };
+    }
+    if (state.status === 'deactivated') {
+      throw new DomainError('USER_DEACTIVATED', `User ${command.data.userId} is deactivated`);
+    }
+    return state.email === command.data.email
+      ? []
+      : { type: 'identity.UserEmailChanged', data: command.data };
+  },
+};
+
+/** A user found by the `identity.FindUserByEmail` query. */
+interface UserByEmail {
+  readonly userId: string;
+}
+
+export const users = defineCommandHandler({
+  commands: identityCommands,
+  decider: userDecider,
+  streamId: (command) => `user-${command.data.userId}`,
+  // E-mail addresses are unique: checked against the users read model, which is inline and so
+  // up to date with every committed registration.
+  async validate(command, _metadata, { query }) {
+    if (command.type === 'identity.DeactivateUser') return;
+    const holder = (await query('identity.FindUserByEmail', {
+      email: command.data.email,
+    })) as UserByEmail | undefined;
+    if (holder !== undefined && holder.userId !== command.data.userId) {
+      throw new DomainError('EMAIL_TAKEN', `${command.data.email} belongs to another user`);
+    }
+  },
+});
