@@ -136,6 +136,8 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
   /** Brings this process in line with the projection's row, creating what is missing. */
   async function reconcile(definition: ProjectionDefinition): Promise<void> {
     const abandoned: number[] = [];
+    // With nothing in the log for it, a first build is complete the moment it exists.
+    const nothingToBuild = (await store.backlog(undefined, filterOf(definition))).events === 0;
     const row = await driver.transaction(async (tx) => {
       const current = await lockProjectionRow(tx, definition.name);
       let building = current.building_generation;
@@ -150,6 +152,15 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
       if (current.active_version !== definition.version && building === null) {
         building = await startBuilding(tx, current, definition.version);
         await createStorage(tx, definition, storageOf(definition, building));
+        if (current.active_generation === null && nothingToBuild) {
+          await promoteBuilding(tx, definition.name, building);
+          return {
+            ...current,
+            active_generation: building,
+            active_version: definition.version,
+            building_generation: null,
+          };
+        }
       }
       return { ...current, building_generation: building };
     });
