@@ -191,3 +191,13 @@ export type {
   StrataSystem,
   SystemOptions,
 } from './app/index.js';
+export {
+  buildGateway,
+  createAuthenticator,
+  HttpProblemError,
+  openApiDocument,
+  problemFor,
+  PROBLEMS,
+  requireRole,
+} from './http/index.js';
+export type { ApiKey, Caller, GatewayOptions, Problem, ProblemKind, Role } from './http/index.js';

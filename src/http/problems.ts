@@ -1,0 +1,120 @@
+import { StrataError } from '../errors.js';
+
+/** How one kind of error is answered over HTTP. */
+export interface ProblemKind {
+  readonly status: number;
+  readonly title: string;
+}
+
+/**
+ * Every error code the gateway answers with, and its status: the one table from error to HTTP.
+ * Core errors know nothing of HTTP; a test checks that each error class has a row here.
+ */
+export const PROBLEMS: Readonly<Record<string, ProblemKind>> = {
+  VALIDATION_FAILED: { status: 400, title: 'The request does not match the schema' },
+  MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON' },
+  INVALID_PARAMETER: { status: 400, title: 'A parameter is invalid' },
+  INVALID_ARGUMENT: { status: 400, title: 'An argument is invalid' },
+  INVALID_STREAM_ID: { status: 400, title: 'The stream id is invalid' },
+  INVALID_CURSOR: { status: 400, title: 'The cursor is invalid' },
+  INVALID_VIEW_QUERY: { status: 400, title: 'The read-model query is invalid' },
+  UNKNOWN_POSITION: { status: 400, title: 'No event has that position' },
+  UNAUTHENTICATED: { status: 401, title: 'An API key is required' },
+  FORBIDDEN: { status: 403, title: 'This API key may not do that' },
+  UNKNOWN_MESSAGE: { status: 404, title: 'No such command or query' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  UNKNOWN_PROJECTION: { status: 404, title: 'No such projection' },
+  UNKNOWN_SUBSCRIBER: { status: 404, title: 'No such subscriber' },
+  PARKED_EVENT_NOT_FOUND: { status: 404, title: 'No such parked event' },
+  CONCURRENCY_CONFLICT: { status: 409, title: 'The stream changed meanwhile' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    title: 'The idempotency key was used for another command',
+  },
+  DOCUMENT_EXISTS: { status: 409, title: 'The document exists already' },
+  EVENT_TOO_LARGE: { status: 413, title: 'An event is too large' },
+  BODY_TOO_LARGE: { status: 413, title: 'The body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json' },
+  DOMAIN_REJECTED: { status: 422, title: 'The command was rejected' },
+  CONSISTENCY_TIMEOUT: { status: 503, title: 'The read model has not caught up yet' },
+  PROJECTION_NOT_READY: { status: 503, title: 'The read model is still being built' },
+  NOT_READY: { status: 503, title: 'The service is not ready' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+};
+
+/** An RFC 9457 problem document. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: string;
+  readonly instance?: string;
+  readonly [extension: string]: unknown;
+}
+
+/** An error the gateway raises itself (auth, routing, parsing). */
+export class HttpProblemError extends StrataError {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly extensions: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Fields of a Strata error that help a client, copied into the problem document. */
+const EXTENSIONS = [
+  'issues',
+  'messageName',
+  'streamId',
+  'expected',
+  'actual',
+  'projection',
+  'position',
+  'details',
+  'limit',
+  'size',
+] as const;
+
+/** The problem document for `error`; a domain rejection keeps its own code. */
+export function problemFor(error: unknown, requestId: string): Problem {
+  if (!(error instanceof StrataError)) {
+    // Internals stay in the log, never in the response.
+    return problem(
+      'INTERNAL',
+      'Something went wrong; the request id is in the logs',
+      requestId,
+      {},
+    );
+  }
+  const isDomain = error.name === 'DomainError';
+  const kind = isDomain ? 'DOMAIN_REJECTED' : error.code in PROBLEMS ? error.code : 'INTERNAL';
+  const extensions: Record<string, unknown> = {};
+  for (const field of EXTENSIONS) {
+    const value = (error as unknown as Record<string, unknown>)[field];
+    if (value !== undefined) extensions[field] = value;
+  }
+  if (error instanceof HttpProblemError) Object.assign(extensions, error.extensions);
+  if (isDomain) extensions.code = error.code;
+  return problem(kind, error.message, requestId, extensions);
+}
+
+function problem(
+  kind: string,
+  detail: string,
+  requestId: string,
+  extensions: Record<string, unknown>,
+): Problem {
+  const { status, title } = PROBLEMS[kind] ?? { status: 500, title: 'Internal error' };
+  return {
+    type: `https://strata.dev/problems/${kind.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    status,
+    detail: status === 500 ? 'Something went wrong; the request id is in the logs' : detail,
+    code: kind,
+    instance: requestId,
+    ...extensions,
+  };
+}
