@@ -1,9 +1,31 @@
-// `npm start` will serve the example system (Identity, Projects, Estimation) over HTTP on an
-// embedded PGlite database once the gateway lands (issue 4). Until then it says so.
-console.log(
-  [
-    'Strata: the HTTP gateway and the example system are not built yet.',
-    'What works today: the library (messages, deciders, command handling, the event store on',
-    'PGlite or PostgreSQL). Run `npm test` to see it exercised, `npm run bench -- append` to measure it.',
-  ].join('\n'),
+// `npm start`: build when the sources are newer than the build, then serve the devpie example
+// on PGlite in ./.strata (arguments after `npm start --` go to `strata serve`).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const entry = path.join(root, 'dist/src/cli/main.js');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const item of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, item.name);
+    newest = Math.max(newest, item.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+const sources = Math.max(
+  newestSource(path.join(root, 'src')),
+  newestSource(path.join(root, 'examples')),
 );
+if (!existsSync(entry) || statSync(entry).mtimeMs < sources) {
+  process.stdout.write('Building Strata…\n');
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+process.argv = [process.argv[0], entry, 'serve', ...process.argv.slice(2)];
+await import(entry);

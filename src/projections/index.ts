@@ -24,3 +24,5 @@ export { createProjectionRuntime, projectionSubscriber } from './runtime.js';
 export type { Rebuild, RebuildProgress } from './rebuild-watcher.js';
 export type { ProjectionRuntime, ProjectionRuntimeOptions } from './runtime.js';
 export type { ViewReader, ViewWriter } from './views.js';
+export { readProjectionRows } from './postgres/storage.js';
+export type { ProjectionRow } from './postgres/storage.js';

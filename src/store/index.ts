@@ -35,6 +35,8 @@ export type {
   EventFilter,
   EventMetadata,
   EventStore,
+  ListStreamsOptions,
+  StreamSummary,
   ExpectedVersion,
   NewEvent,
   ReadAllOptions,

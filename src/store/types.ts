@@ -125,6 +125,22 @@ export interface Backlog {
   readonly oldestRecordedAt: Date | undefined;
 }
 
+export interface ListStreamsOptions {
+  /** Only streams of this category. */
+  readonly category?: string;
+  /** Streams whose id sorts after this one (paging). */
+  readonly after?: string;
+  /** Default 100. */
+  readonly limit?: number;
+}
+
+/** A stream as listed for operators. */
+export interface StreamSummary {
+  readonly streamId: string;
+  readonly version: number;
+  readonly lastRecordedAt: Date;
+}
+
 /** A stream's newest snapshot of decider state. */
 export interface Snapshot {
   readonly streamId: string;
@@ -169,6 +185,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   /** The stream's current version; 0 when it has no events. */
   streamVersion(streamId: string): Promise<number>;
+  /** Streams by id, with their versions: for operators, not for hot paths (it scans the log). */
+  listStreams(options?: ListStreamsOptions): Promise<StreamSummary[]>;
   /** The cursor of the event at `globalPosition`; `undefined` when no committed event has it. */
   cursorAt(globalPosition: number): Promise<Cursor | undefined>;
   /**

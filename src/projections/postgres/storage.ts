@@ -48,6 +48,15 @@ export interface ProjectionRow {
   readonly last_generation: number;
 }
 
+/** Every projection's row, for operators. */
+export async function readProjectionRows(sql: SqlExecutor): Promise<ProjectionRow[]> {
+  return sql.query<ProjectionRow>(
+    `SELECT name, active_generation, active_version, building_generation, building_version,
+            last_generation
+       FROM projections ORDER BY name`,
+  );
+}
+
 export async function readProjectionRow(
   sql: SqlExecutor,
   name: string,

@@ -6,6 +6,8 @@ import type { Cursor } from '../cursor.js';
 import type {
   Backlog,
   EventFilter,
+  ListStreamsOptions,
+  StreamSummary,
   EventMetadata,
   ReadAllOptions,
   ReadStreamOptions,
@@ -73,6 +75,7 @@ export interface EventReader {
   streamVersion(streamId: string): Promise<number>;
   backlog(after: Cursor | undefined, filter?: EventFilter, upTo?: Cursor): Promise<Backlog>;
   cursorAt(globalPosition: number): Promise<Cursor | undefined>;
+  listStreams(options?: ListStreamsOptions): Promise<StreamSummary[]>;
 }
 
 export function createEventReader(
@@ -153,6 +156,20 @@ export function createEventReader(
         'strata_backlog',
       );
       return { events: row?.events ?? 0, oldestRecordedAt: row?.oldest ?? undefined };
+    },
+
+    async listStreams({ category, after, limit = 100 } = {}) {
+      const rows = await sql.query<{ stream_id: string; version: number; last: Date }>(
+        `SELECT stream_id, max(stream_version) AS version, max(recorded_at) AS last FROM events
+          WHERE ($1::text IS NULL OR split_part(stream_id, '-', 1) = $1) AND stream_id > $2
+          GROUP BY stream_id ORDER BY stream_id LIMIT $3`,
+        [category ?? null, after ?? '', positive('limit', limit)],
+      );
+      return rows.map((row) => ({
+        streamId: row.stream_id,
+        version: row.version,
+        lastRecordedAt: row.last,
+      }));
     },
 
     async cursorAt(globalPosition) {

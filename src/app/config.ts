@@ -1,0 +1,145 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { Type, type Static } from 'typebox';
+
+import { StrataError } from '../errors.js';
+import { validatorFor } from '../messages/index.js';
+
+const Role = Type.Union([Type.Literal('command'), Type.Literal('query'), Type.Literal('admin')]);
+
+const ConfigSchema = Type.Object(
+  {
+    port: Type.Integer({ minimum: 0, maximum: 65535 }),
+    host: Type.Optional(Type.String({ minLength: 1 })),
+    dataDir: Type.String({ minLength: 1 }),
+    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    schema: Type.String({ pattern: '^[a-z_][a-z0-9_]{0,47}$' }),
+    app: Type.Optional(Type.String({ minLength: 1 })),
+    apiKeys: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1 }),
+          key: Type.String({ minLength: 16 }),
+          roles: Type.Array(Role, { minItems: 1 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+    logLevel: Type.Union([
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ]),
+  },
+  { additionalProperties: false },
+);
+
+/** Strata's configuration, resolved from flags, environment, config file and defaults. */
+export type StrataConfig = Static<typeof ConfigSchema>;
+
+/** The configuration is missing something or breaks a rule; the message names each problem. */
+export class ConfigError extends StrataError {
+  readonly code = 'INVALID_CONFIGURATION';
+}
+
+const DEFAULTS: StrataConfig = {
+  port: 3000,
+  dataDir: '.strata',
+  schema: 'strata',
+  apiKeys: [],
+  bodyLimitBytes: 1024 * 1024,
+  logLevel: 'info',
+};
+
+/** Where a setting can come from, highest priority first. */
+export interface ConfigSources {
+  readonly flags?: Partial<Record<keyof StrataConfig, unknown>>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** A JSON file; `STRATA_CONFIG` or `./strata.config.json` when it exists. */
+  readonly file?: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** `name:key:role+role,…`, as `STRATA_API_KEYS` carries keys. */
+function parseApiKeys(text: string): unknown {
+  return text
+    .split(',')
+    .filter((entry) => entry.trim() !== '')
+    .map((entry) => {
+      const [name = '', key = '', roles = ''] = entry.trim().split(':');
+      return { name, key, roles: roles.split('+').filter(Boolean) };
+    });
+}
+
+function fromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  const settings: Record<string, unknown> = {
+    port: env.PORT === undefined ? undefined : Number(env.PORT),
+    host: env.HOST,
+    dataDir: env.STRATA_DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    schema: env.STRATA_SCHEMA,
+    app: env.STRATA_APP,
+    apiKeys: env.STRATA_API_KEYS === undefined ? undefined : parseApiKeys(env.STRATA_API_KEYS),
+    bodyLimitBytes: env.STRATA_BODY_LIMIT === undefined ? undefined : Number(env.STRATA_BODY_LIMIT),
+    logLevel: env.STRATA_LOG_LEVEL,
+  };
+  return definedOnly(settings);
+}
+
+function fromFile(file: string | undefined): Record<string, unknown> {
+  if (file === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Cannot read the config file ${file}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`The config file ${file} must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+const definedOnly = (settings: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+
+/**
+ * Resolves the configuration: flags over environment over config file over defaults, then
+ * validates it, naming every bad setting. Without API keys Strata only listens on localhost.
+ */
+export function resolveConfig(sources: ConfigSources = {}): StrataConfig {
+  const env = sources.env ?? {};
+  const defaultFile = path.resolve('strata.config.json');
+  const file =
+    sources.file ?? env.STRATA_CONFIG ?? (existsSync(defaultFile) ? defaultFile : undefined);
+  const merged = {
+    ...DEFAULTS,
+    ...fromFile(file),
+    ...fromEnv(env),
+    ...definedOnly(sources.flags ?? {}),
+  };
+  const issues = validatorFor(ConfigSchema).issues(merged);
+  if (issues.length > 0) {
+    const problems = issues.map((issue) => `${issue.path.slice(1) || 'config'} ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const config = merged;
+  if (config.apiKeys.length === 0 && config.host !== undefined && !LOOPBACK.has(config.host)) {
+    throw new ConfigError(
+      `Listening on ${config.host} needs API keys (STRATA_API_KEYS); without them Strata serves 127.0.0.1 only`,
+    );
+  }
+  return config;
+}
+
+/** The address to listen on: the configured host, or localhost only when no key is set. */
+export function listenHost(config: StrataConfig): string {
+  return config.host ?? (config.apiKeys.length === 0 ? '127.0.0.1' : '0.0.0.0');
+}

@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import type { AppDefinition } from '../app/define-app.js';
+import { ConfigError, type StrataConfig } from '../app/config.js';
+import { createSystem, type StrataSystem } from '../app/system.js';
+import { StrataError } from '../errors.js';
+import { createPgDriver, createPgliteDriver, type SqlDriver } from '../store/index.js';
+
+/** The example app served when none is configured. */
+const DEFAULT_APP = new URL('../../examples/devpie/app.js', import.meta.url);
+
+/** The database cannot be reached; the message says where and why, without the password. */
+export class DatabaseUnreachableError extends StrataError {
+  readonly code = 'DATABASE_UNREACHABLE';
+}
+
+/** `postgres://user:secret@host/db` without the secret, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
+
+/** The app module: `config.app` (exporting `app` or a default), or the devpie example. */
+export async function loadApp(config: StrataConfig): Promise<AppDefinition> {
+  const url = config.app === undefined ? DEFAULT_APP : pathToFileURL(path.resolve(config.app));
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(url.href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot load the app module ${fileURLToPath(url)}: ${(error as Error).message}`,
+    );
+  }
+  const app = module.app ?? module.default ?? module.devpie;
+  if (typeof app !== 'object' || app === null || !('commandHandlers' in app)) {
+    throw new ConfigError(`${fileURLToPath(url)} must export an app made with defineApp, as "app"`);
+  }
+  return app as AppDefinition;
+}
+
+/** The driver the configuration asks for: PostgreSQL with a URL, PGlite in the data dir otherwise. */
+export async function openDriver(config: StrataConfig): Promise<SqlDriver> {
+  if (config.databaseUrl === undefined) {
+    return createPgliteDriver({ dataDir: config.dataDir, schema: config.schema });
+  }
+  const driver = createPgDriver({ connectionString: config.databaseUrl, schema: config.schema });
+  try {
+    await driver.query('SELECT 1');
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw new DatabaseUnreachableError(
+      `Cannot reach PostgreSQL at ${redactUrl(config.databaseUrl)}: ${(error as Error).message}`,
+    );
+  }
+  return driver;
+}
+
+/** The configured app on the configured database, migrated, not started. */
+export async function openSystem(
+  config: StrataConfig,
+  onError?: (error: unknown, source: string) => void,
+): Promise<StrataSystem> {
+  const app = await loadApp(config);
+  const driver = await openDriver(config);
+  try {
+    return await createSystem({ app, driver, ...(onError === undefined ? {} : { onError }) });
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** How durable a commit is on this database, said plainly at start-up. */
+export async function durabilityOf(config: StrataConfig, driver: SqlDriver): Promise<string> {
+  if (driver.kind === 'pglite') {
+    return (
+      `PGlite in ${path.resolve(config.dataDir)}: commits survive a killed process, but PGlite ` +
+      'does not fsync, so a power cut or OS crash can lose the last ones'
+    );
+  }
+  const [settings] = await driver.query<{ fsync: string; synchronous_commit: string }>(
+    `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`,
+  );
+  return (
+    `PostgreSQL at ${redactUrl(config.databaseUrl ?? '')} (schema ${config.schema}): ` +
+    `fsync=${settings?.fsync ?? '?'}, synchronous_commit=${settings?.synchronous_commit ?? '?'}`
+  );
+}

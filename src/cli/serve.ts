@@ -1,0 +1,52 @@
+import { listenHost, type StrataConfig } from '../app/config.js';
+import { buildGateway } from '../http/index.js';
+import { durabilityOf, openSystem } from './open-system.js';
+
+/**
+ * Serves the configured app over HTTP until SIGINT or SIGTERM, then stops cleanly: the
+ * gateway stops taking requests, subscribers finish their batch, the store closes.
+ */
+export async function serve(config: StrataConfig): Promise<void> {
+  const started = Date.now();
+  const system = await openSystem(config);
+  let ready = false;
+  const gateway = await buildGateway({
+    system,
+    apiKeys: config.apiKeys,
+    bodyLimitBytes: config.bodyLimitBytes,
+    logger: { level: config.logLevel },
+    isStarted: () => ready,
+  });
+  await system.start();
+  const host = listenHost(config);
+  const address = await gateway.listen({ port: config.port, host });
+  ready = true;
+  const base = address.replace('://127.0.0.1', '://localhost');
+  const lines = [
+    `Strata is serving ${system.app.name} at ${base} (started in ${Date.now() - started} ms)`,
+    `  API docs:   ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
+    `  Data:       ${await durabilityOf(config, system.store.driver)}`,
+    config.apiKeys.length === 0
+      ? `  Access:     no API keys configured, so only this machine (${host}) can connect`
+      : `  Access:     ${config.apiKeys.length} API key(s); requests need "Authorization: Bearer <key>"`,
+    '  Stop with Ctrl-C.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stdout.write(`\n${signal}: stopping…\n`);
+      void gateway
+        .close()
+        .then(() => system.stop())
+        .then(resolve);
+    };
+    process.once('SIGINT', () => {
+      stop('SIGINT');
+    });
+    process.once('SIGTERM', () => {
+      stop('SIGTERM');
+    });
+  });
+  process.stdout.write('Stopped.\n');
+}
