@@ -23,6 +23,8 @@ export interface GatewayOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Whether the system has started (readiness); default: always. */
   readonly isStarted?: () => boolean;
+  /** How long a read-your-writes query waits before a 503; default 5 s. */
+  readonly consistencyTimeoutMs?: number;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -97,7 +99,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   app.get('/schemas', () => ({ messages: system.registry.list() }));
 
   await app.register(commandRoutes(system, auth));
-  await app.register(queryRoutes(system, auth));
+  await app.register(queryRoutes(system, auth, options.consistencyTimeoutMs ?? 5_000));
   await app.register(logRoutes(system, auth));
   await app.register(healthRoutes(system, isStarted));
   return app;

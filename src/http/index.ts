@@ -3,5 +3,5 @@ export type { ApiKey, Caller, Role } from './auth.js';
 export { buildGateway } from './gateway.js';
 export type { GatewayOptions } from './gateway.js';
 export { openApiDocument } from './openapi.js';
-export { HttpProblemError, problemFor, PROBLEMS } from './problems.js';
+export { HttpProblemError, NOT_ANSWERED, problemFor, PROBLEMS } from './problems.js';
 export type { Problem, ProblemKind } from './problems.js';

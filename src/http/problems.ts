@@ -24,7 +24,6 @@ export const PROBLEMS: Readonly<Record<string, ProblemKind>> = {
   UNKNOWN_MESSAGE: { status: 404, title: 'No such command or query' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   UNKNOWN_PROJECTION: { status: 404, title: 'No such projection' },
-  UNKNOWN_SUBSCRIBER: { status: 404, title: 'No such subscriber' },
   PARKED_EVENT_NOT_FOUND: { status: 404, title: 'No such parked event' },
   CONCURRENCY_CONFLICT: { status: 409, title: 'The stream changed meanwhile' },
   IDEMPOTENCY_KEY_REUSED: {
@@ -41,6 +40,27 @@ export const PROBLEMS: Readonly<Record<string, ProblemKind>> = {
   NOT_READY: { status: 503, title: 'The service is not ready' },
   INTERNAL: { status: 500, title: 'Internal error' },
 };
+
+/**
+ * Error codes that never reach a response as themselves: start-up and configuration failures,
+ * and faults of the server's own code or data, which are answered as `INTERNAL` (500).
+ */
+export const NOT_ANSWERED: ReadonlySet<string> = new Set([
+  'INVALID_CONFIGURATION',
+  'DATABASE_UNREACHABLE',
+  'DATA_DIRECTORY_LOCKED',
+  'DUPLICATE_MESSAGE',
+  'INVALID_MESSAGE_DEFINITION',
+  'INVALID_PROJECTION',
+  'DUPLICATE_SUBSCRIBER',
+  'UNKNOWN_SUBSCRIBER',
+  'CHECKPOINT_MOVED',
+  'SUBSCRIBER_FAILED',
+  'DUPLICATE_COMMAND',
+  'UNKNOWN_SCHEMA_VERSION',
+  'UPCAST_FAILED',
+  'UNDECLARED_PROJECTION',
+]);
 
 /** An RFC 9457 problem document. */
 export interface Problem {

@@ -53,7 +53,9 @@ export async function startServer(
       const match = /serving \S+ at (http:\/\/\S+)/.exec(output);
       if (match?.[1] !== undefined) resolve(match[1]);
     });
-    child.once('exit', (code) => { reject(new Error(`strata serve exited with ${code}:\n${output}`)); });
+    child.once('exit', (code) => {
+      reject(new Error(`strata serve exited with ${code}:\n${output}`));
+    });
   });
   return {
     url,

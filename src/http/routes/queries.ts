@@ -58,7 +58,11 @@ function minPositionOf(
 }
 
 /** `GET /queries/{name}?…`: coerce and validate parameters, optionally wait, answer. */
-export function queryRoutes(system: StrataSystem, auth: ReturnType<typeof createAuthenticator>) {
+export function queryRoutes(
+  system: StrataSystem,
+  auth: ReturnType<typeof createAuthenticator>,
+  consistencyTimeoutMs: number,
+) {
   return function queries(app: FastifyInstance, _options: unknown, done: () => void): void {
     app.get<{ Params: { name: string }; Querystring: Record<string, string | string[]> }>(
       '/queries/:name',
@@ -76,7 +80,7 @@ export function queryRoutes(system: StrataSystem, auth: ReturnType<typeof create
         const result = await system.queries.run(
           name,
           params,
-          minPosition === undefined ? {} : { minPosition },
+          minPosition === undefined ? {} : { minPosition, timeoutMs: consistencyTimeoutMs },
         );
         if (result === undefined || result === null) {
           throw new HttpProblemError('NOT_FOUND', `${name} found nothing for these parameters`);
