@@ -1,11 +1,13 @@
 import { cpus, totalmem } from 'node:os';
 
 import { appendBenchmark } from './append.js';
+import { httpBenchmark } from './http.js';
 import { projectBenchmark } from './project.js';
 
 const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   append: appendBenchmark,
   project: projectBenchmark,
+  http: httpBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

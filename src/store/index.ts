@@ -32,6 +32,7 @@ export type {
   AppendResult,
   Backlog,
   CommandRecord,
+  CommitNotice,
   EventFilter,
   EventMetadata,
   EventStore,

@@ -157,6 +157,15 @@ export interface RecordedCommand extends CommandRecord {
   readonly result: AppendResult;
 }
 
+/**
+ * What committed, as far as this process knows: the event types and streams of its own
+ * appends; nothing (both `undefined`) for a commit another process announced.
+ */
+export interface CommitNotice {
+  readonly types?: readonly string[];
+  readonly streamIds?: readonly string[];
+}
+
 /** Stops a listener. */
 export type Unsubscribe = () => void;
 
@@ -201,7 +210,7 @@ export interface EventStore {
    * Calls `listener` after events commit, from this process at once and from other processes
    * through the database's notifications. Readers use it to wake instead of polling.
    */
-  onCommit(listener: () => void): Unsubscribe;
+  onCommit(listener: (commit: CommitNotice) => void): Unsubscribe;
   /** Releases connections and listeners; the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { backoffDelayMs, type RetryPolicy } from '../retry.js';
-import type { Cursor, PostgresEventStore, SqlExecutor, StoredEvent } from '../store/index.js';
+import {
+  streamCategory,
+  type CommitNotice,
+  type Cursor,
+  type EventFilter,
+  type PostgresEventStore,
+  type SqlExecutor,
+  type StoredEvent,
+} from '../store/index.js';
 import { CheckpointMovedError, SubscriberFailedError } from './errors.js';
 import { advanceCheckpoint, ensureCheckpoint } from './postgres/checkpoints.js';
 import {
@@ -51,6 +59,19 @@ export interface SubscriptionWorker {
 
 /** Thrown inside the loop when a stop interrupts a retry wait. */
 class Stopping extends Error {}
+
+/** Whether a commit may hold events `filter` selects (an unknown commit may). */
+function concerns(filter: EventFilter, notice: CommitNotice): boolean {
+  const { types, streamIds } = notice;
+  if (types === undefined || streamIds === undefined) return true;
+  const wanted = filter.types;
+  const typeMatches = wanted === undefined || types.some((type) => wanted.includes(type));
+  const categories = filter.categories;
+  const categoryMatches =
+    categories === undefined ||
+    streamIds.some((streamId) => categories.includes(streamCategory(streamId)));
+  return typeMatches && categoryMatches;
+}
 
 const describe = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
@@ -246,8 +267,9 @@ export function createSubscriptionWorker(options: WorkerOptions): SubscriptionWo
   }
 
   async function run(): Promise<void> {
-    const unsubscribe = store.onCommit(() => {
-      signal.wake();
+    // A commit of this process names its events: wake only for those the subscriber reads.
+    const unsubscribe = store.onCommit((notice) => {
+      if (concerns(filter, notice)) signal.wake();
     });
     try {
       while (!stopping) {

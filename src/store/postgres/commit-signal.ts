@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Unsubscribe } from '../types.js';
+import type { CommitNotice, Unsubscribe } from '../types.js';
 import type { SqlDriver } from './drivers/types.js';
 
 /** Wakes readers after commits, in this process and (on PostgreSQL) in others. */
 export interface CommitSignal {
   /** Tell everyone that events committed. */
-  readonly committed: () => void;
-  readonly subscribe: (listener: () => void) => Unsubscribe;
+  readonly committed: (notice: CommitNotice) => void;
+  readonly subscribe: (listener: (notice: CommitNotice) => void) => Unsubscribe;
   readonly close: () => Promise<void>;
 }
 
@@ -27,14 +27,18 @@ export const NOTIFY_INTERVAL_MS = 5;
 
 export function createCommitSignal(driver: SqlDriver): CommitSignal {
   const channel = `strata_events_${driver.schema}`;
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(notice: CommitNotice) => void>();
   let unlisten: Promise<() => Promise<void>> | undefined;
   let notifying: Promise<void> | undefined;
   let commitsSeen = 0;
   let commitsNotified = 0;
 
-  const wakeListeners = (): void => {
-    for (const listener of listeners) listener();
+  const wakeListeners = (notice: CommitNotice): void => {
+    for (const listener of listeners) listener(notice);
+  };
+  /** Another process's commit: what it was is unknown here. */
+  const remoteCommit = (): void => {
+    wakeListeners({});
   };
 
   const notifyOtherProcesses = async (): Promise<void> => {
@@ -50,8 +54,8 @@ export function createCommitSignal(driver: SqlDriver): CommitSignal {
   };
 
   return {
-    committed: () => {
-      wakeListeners();
+    committed: (notice) => {
+      wakeListeners(notice);
       if (driver.kind !== 'pg') return;
       commitsSeen++;
       notifying ??= notifyOtherProcesses();
@@ -59,7 +63,7 @@ export function createCommitSignal(driver: SqlDriver): CommitSignal {
     subscribe: (listener) => {
       listeners.add(listener);
       if (driver.kind === 'pg' && unlisten === undefined) {
-        unlisten = driver.listen(channel, wakeListeners);
+        unlisten = driver.listen(channel, remoteCommit);
         // Without LISTEN readers still poll; the next subscriber tries again.
         unlisten.catch(() => (unlisten = undefined));
       }

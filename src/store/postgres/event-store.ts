@@ -8,6 +8,7 @@ import {
   STREAM_EXISTS,
   type AppendOptions,
   type AppendResult,
+  type CommitNotice,
   type CommandRecord,
   type EventStore,
   type ExpectedVersion,
@@ -117,7 +118,7 @@ export async function createPostgresEventStore(
    */
   function operationsOn(
     sql: SqlExecutor,
-    onAppended: () => void,
+    onAppended: (notice: CommitNotice) => void,
     self: (() => TransactionalEventStore) | undefined,
   ) {
     const inTransaction = self !== undefined;
@@ -179,7 +180,7 @@ export async function createPostgresEventStore(
         const outcome = await tryAppend(streamId, expected, encoded, command);
         if (outcome.kind === 'appended') {
           const result = appendResult(streamId, outcome.rows, encoded);
-          if (encoded.ids.length > 0) onAppended();
+          if (encoded.ids.length > 0) onAppended({ types: encoded.types, streamIds: [streamId] });
           if (self !== undefined) {
             for (const hook of hooksFor(encoded.types)) await hook.afterAppend(self(), result);
           }
@@ -204,19 +205,24 @@ export async function createPostgresEventStore(
   }
 
   async function transaction<T>(work: (store: TransactionalEventStore) => Promise<T>): Promise<T> {
-    const appends = { count: 0 };
+    const appended = { types: new Set<string>(), streamIds: new Set<string>() };
     const result = await driver.transaction((tx) => {
       const bound: TransactionalEventStore = {
         ...operationsOn(
           tx,
-          () => appends.count++,
+          (notice) => {
+            for (const type of notice.types ?? []) appended.types.add(type);
+            for (const streamId of notice.streamIds ?? []) appended.streamIds.add(streamId);
+          },
           () => bound,
         ),
         sql: tx,
       };
       return work(bound);
     });
-    if (appends.count > 0) commits.committed();
+    if (appended.types.size > 0) {
+      commits.committed({ types: [...appended.types], streamIds: [...appended.streamIds] });
+    }
     return result;
   }
 

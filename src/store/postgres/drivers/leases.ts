@@ -44,6 +44,13 @@ export function inProcessLease(
 export function createAdvisoryLeases(config: pg.ClientConfig, namespace: string) {
   const local = createLocalLeases();
   let session: Promise<{ client: pg.Client; lost: Promise<void> }> | undefined;
+  // One connection answers one query at a time: lease requests take turns.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = turn.then(work);
+    turn = result.catch(() => undefined);
+    return result;
+  };
 
   const openSession = async () => {
     const client = new pg.Client(config);
@@ -66,9 +73,11 @@ export function createAdvisoryLeases(config: pg.ClientConfig, namespace: string)
         session ??= openSession();
         const { client, lost } = await session;
         const lockKey = `${namespace}:${key}`;
-        const { rows } = await client.query<{ locked: boolean }>(
-          'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
-          [lockKey],
+        const { rows } = await inTurn(() =>
+          client.query<{ locked: boolean }>(
+            'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked',
+            [lockKey],
+          ),
         );
         if (rows[0]?.locked !== true) {
           local.drop(key);
@@ -81,9 +90,9 @@ export function createAdvisoryLeases(config: pg.ClientConfig, namespace: string)
           lost,
           async release() {
             local.drop(key);
-            await client
-              .query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey])
-              .catch(() => undefined);
+            await inTurn(() =>
+              client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]),
+            ).catch(() => undefined);
           },
         };
       } catch (error) {
