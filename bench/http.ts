@@ -66,7 +66,13 @@ async function rawServer(schema: string) {
     return reply.send({ ok: true });
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url: `${url}/raw`, close: async () => (await app.close(), await pool.end()) };
+  return {
+    url: `${url}/raw`,
+    async close() {
+      await app.close();
+      await pool.end();
+    },
+  };
 }
 
 /** Command accepted → visible through a query, timed with read-your-writes. */
