@@ -1,8 +1,10 @@
 import { defineApp } from '../../src/index.js';
 import {
+  estimates,
   estimationCommands,
   estimationEvents,
   estimations,
+  GetEstimate,
   openEstimationOnTaskAdded,
 } from './estimation/index.js';
 import {
@@ -38,7 +40,7 @@ export const devpie = defineApp({
     ...estimationCommands,
   ],
   commandHandlers: [users, projects, estimations],
-  projections: [userDirectory, projectDetail],
-  queries: [GetUser, FindUserByEmail, GetProject, ListProjectsByOwner],
+  projections: [userDirectory, projectDetail, estimates],
+  queries: [GetUser, FindUserByEmail, GetProject, ListProjectsByOwner, GetEstimate],
   reactors: [openEstimationOnTaskAdded],
 });

@@ -69,6 +69,10 @@ async function readmeSession(url: string) {
     tasks: [{ taskId: 'design', title: 'Design the lander', status: 'open', estimate: 8 }],
     totalEstimate: 8,
   });
+  const estimate = await fetch(`${url}/queries/estimation.GetEstimate?taskId=design`, {
+    headers: { 'strata-min-position': String(position) },
+  });
+  expect(await estimate.json()).toMatchObject({ taskId: 'design', projectId: 'apollo', points: 8 });
   return position;
 }
 
