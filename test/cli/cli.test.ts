@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -15,7 +13,7 @@ import {
   TEST_DATABASE_URL,
   uniqueSchemaName,
 } from '../support/postgres.js';
-import { runStrata, startServer } from '../support/strata-process.js';
+import { runStrata, spawnStrata, startServer } from '../support/strata-process.js';
 
 /** One line of error, no stack trace. */
 function expectOneLineError(stderr: string, pattern: RegExp): void {
@@ -76,19 +74,9 @@ describe('the strata CLI on PGlite', () => {
         .split('\n')
         .map((line) => (JSON.parse(line) as { type: string }).type),
     ).toEqual(expect.arrayContaining(['identity.UserRegistered', 'projects.ProjectCreated']));
-    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-    const follower = spawn(process.execPath, [
-      '--import',
-      'tsx',
-      main,
-      '--data-dir',
-      dataDir,
-      'events',
-      'tail',
-      '--follow',
-    ]);
+    const follower = spawnStrata(['--data-dir', dataDir, 'events', 'tail', '--follow']);
     let output = '';
-    follower.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    follower.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await new Promise<void>((resolve) => {
       const check = setInterval(() => {
         if (output.includes('projects.ProjectCreated')) {

@@ -3,6 +3,30 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
+/**
+ * The environment of a child `strata`: this process's, minus Strata's own settings (CI sets
+ * DATABASE_URL, which would switch a PGlite test to PostgreSQL), plus `env`.
+ */
+function childEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !['DATABASE_URL', 'PORT', 'HOST'].includes(name) && !name.startsWith('STRATA_'),
+    ),
+  );
+  return { ...inherited, ...env };
+}
+
+/** Starts the `strata` CLI from source with `args` and `env`, output piped. */
+export function spawnStrata(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /** Runs the `strata` CLI from source with `args` and `env`; resolves with its output and exit code. */
 export async function runStrata(
   args: readonly string[],
@@ -10,7 +34,7 @@ export async function runStrata(
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -41,7 +65,7 @@ export async function startServer(
     process.execPath,
     ['--import', 'tsx', MAIN, 'serve', '--port', '0', ...args],
     {
-      env: { ...process.env, STRATA_LOG_LEVEL: 'warn', ...env },
+      env: childEnv({ STRATA_LOG_LEVEL: 'warn', ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
