@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 
-import { DomainError, type Decider } from '../../src/domain/index.js';
+import { defineCommandHandler, DomainError, type Decider } from '../../src/domain/index.js';
 import {
   createMessageRegistry,
   defineCommand,
@@ -93,3 +93,10 @@ export const taskListRegistry = createMessageRegistry([
 ]);
 
 export const taskListCommands = [OpenTaskList, AddTask, CompleteTask];
+
+/** The task lists' command handler: one stream per list. */
+export const taskListHandler = defineCommandHandler({
+  commands: taskListCommands,
+  decider: taskListDecider,
+  streamId: (command) => `tasklist-${command.data.listId}`,
+});

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { afterEach } from 'vitest';
 
 import { createMessageRegistry } from '../../src/messages/index.js';
 import {
@@ -117,3 +118,12 @@ export async function startReadSide(
 
 /** A unique lower-case suffix for projection names. */
 export const uniqueSuffix = (): string => crypto.randomUUID().replaceAll('-', '').slice(0, 10);
+
+/** Read sides a test starts, stopped after each test. */
+export function trackReadSides(): { stop(): Promise<void> }[] {
+  const running: { stop(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((side) => side.stop()));
+  });
+  return running;
+}

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
-  defineCommandHandler,
   DomainError,
   handleCommand,
   IdempotencyConflictError,
@@ -13,21 +12,17 @@ import { UnknownMessageError, ValidationError } from '../../../src/messages/inde
 import { ConcurrencyError, type PostgresEventStore } from '../../../src/store/index.js';
 import type { TestDatabase } from '../../support/test-database.js';
 import {
-  taskListCommands,
   taskListDecider,
   taskListRegistry,
   type TaskListCommand,
   type TaskListEvent,
   type TaskListState,
+  taskListHandler,
 } from '../../support/task-list-domain.js';
 
 type TaskListHandler = CommandHandler<TaskListCommand, TaskListEvent, TaskListState>;
 
-const taskLists: TaskListHandler = defineCommandHandler({
-  commands: taskListCommands,
-  decider: taskListDecider,
-  streamId: (command) => `tasklist-${command.data.listId}`,
-});
+const taskLists: TaskListHandler = taskListHandler;
 
 const CLOCK = new Date('2026-11-23T10:00:00.000Z');
 

@@ -1,26 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { defineCommandHandler, handleCommand } from '../../../src/domain/index.js';
+import { handleCommand } from '../../../src/domain/index.js';
 import type { ProjectionDefinition } from '../../../src/projections/index.js';
-import {
-  taskListCommands,
-  taskListDecider,
-  taskListRegistry,
-} from '../../support/task-list-domain.js';
+import { taskListRegistry, taskListHandler } from '../../support/task-list-domain.js';
 import {
   startReadSide,
   summaryProjection,
+  trackReadSides,
   uniqueSuffix,
   type ListSummary,
 } from '../../support/task-list-read-side.js';
 import type { TestDatabase } from '../../support/test-database.js';
 import { appendList } from './projections.contract.js';
 
-const taskLists = defineCommandHandler({
-  commands: taskListCommands,
-  decider: taskListDecider,
-  streamId: (command) => `tasklist-${command.data.listId}`,
-});
+const taskLists = taskListHandler;
 
 const inline = (name: string): ProjectionDefinition => ({
   ...summaryProjection(name),
@@ -29,10 +22,7 @@ const inline = (name: string): ProjectionDefinition => ({
 
 export function inlineContract(db: () => TestDatabase): void {
   describe('inline projections', () => {
-    const running: { stop(): Promise<void> }[] = [];
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((side) => side.stop()));
-    });
+    const running = trackReadSides();
 
     it('shows a command’s write the moment the append commits, and applies it only once', async () => {
       const name = `tasks.inline_${uniqueSuffix()}`;

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { InvalidViewQueryError, ProjectionNotReadyError } from '../../../src/projections/index.js';
 import type { Cursor, EventStore } from '../../../src/store/index.js';
@@ -6,6 +6,7 @@ import {
   getSummaryQuery,
   startReadSide,
   summaryProjection,
+  trackReadSides,
   uniqueSuffix,
   type ListSummary,
 } from '../../support/task-list-read-side.js';
@@ -35,10 +36,7 @@ export async function appendList(store: EventStore, listId: string, tasks: numbe
 
 export function projectionsContract(db: () => TestDatabase): void {
   describe('projections', () => {
-    const running: { stop(): Promise<void> }[] = [];
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((side) => side.stop()));
-    });
+    const running = trackReadSides();
     const start = async (
       ...args: Parameters<typeof startReadSide> extends [unknown, ...infer Rest] ? Rest : never
     ) => {

@@ -1,34 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { defineCommandHandler, handleCommand } from '../../../src/domain/index.js';
+import { handleCommand } from '../../../src/domain/index.js';
 import { ConsistencyTimeoutError } from '../../../src/queries/index.js';
 import { ValidationError } from '../../../src/messages/index.js';
-import {
-  taskListCommands,
-  taskListDecider,
-  taskListRegistry,
-} from '../../support/task-list-domain.js';
+import { taskListRegistry, taskListHandler } from '../../support/task-list-domain.js';
 import {
   getSummaryQuery,
   startReadSide,
   summaryProjection,
+  trackReadSides,
   uniqueSuffix,
   type ListSummary,
 } from '../../support/task-list-read-side.js';
 import type { TestDatabase } from '../../support/test-database.js';
 
-const taskLists = defineCommandHandler({
-  commands: taskListCommands,
-  decider: taskListDecider,
-  streamId: (command) => `tasklist-${command.data.listId}`,
-});
+const taskLists = taskListHandler;
 
 export function readYourWritesContract(db: () => TestDatabase): void {
   describe('read your writes', () => {
-    const running: { stop(): Promise<void> }[] = [];
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((side) => side.stop()));
-    });
+    const running = trackReadSides();
 
     it('always sees a command’s write in a query given the command’s position', async () => {
       const name = `tasks.summary_${uniqueSuffix()}`;

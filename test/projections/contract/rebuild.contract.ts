@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { Cursor } from '../../../src/store/index.js';
 import {
   getSummaryQuery,
   startReadSide,
   summaryProjection,
+  trackReadSides,
   uniqueSuffix,
   type ListSummary,
 } from '../../support/task-list-read-side.js';
@@ -22,10 +23,7 @@ async function tableExists(db: TestDatabase, table: string): Promise<boolean> {
 
 export function rebuildContract(db: () => TestDatabase): void {
   describe('rebuilds', () => {
-    const running: { stop(): Promise<void> }[] = [];
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((side) => side.stop()));
-    });
+    const running = trackReadSides();
 
     it('rebuilds under live writes without a query ever seeing an empty model, then switches', async () => {
       const name = `tasks.summary_${uniqueSuffix()}`;
