@@ -3,11 +3,13 @@ import { cpus, totalmem } from 'node:os';
 import { appendBenchmark } from './append.js';
 import { httpBenchmark } from './http.js';
 import { projectBenchmark } from './project.js';
+import { stressBenchmark } from './stress.js';
 
 const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   append: appendBenchmark,
   project: projectBenchmark,
   http: httpBenchmark,
+  stress: stressBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,8 +1,13 @@
 // Strata's public surface. Each capability's index.ts lists what it offers; this file gathers
 // them for `import { … } from 'strata'`.
 export { isStrataError, StrataError } from './errors.js';
-export { backoffDelayMs, DEFAULT_RETRY_POLICY } from './retry.js';
-export type { RetryPolicy } from './retry.js';
+export {
+  backoffDelayMs,
+  DEFAULT_COMMAND_RETRY_POLICY,
+  DEFAULT_RETRY_POLICY,
+  delayBeforeDeadline,
+} from './retry.js';
+export type { Backoff, CommandRetryPolicy, RetryPolicy } from './retry.js';
 export {
   createMessageRegistry,
   defineCommand,
@@ -83,6 +88,8 @@ export {
   parseCursor,
   STREAM_EXISTS,
   streamCategory,
+  TransactionRolledBackError,
+  UndecodableEventError,
 } from './store/index.js';
 export type {
   AppendedEvent,
@@ -90,6 +97,7 @@ export type {
   AppendOptions,
   AppendResult,
   Backlog,
+  BacklogOptions,
   CommandRecord,
   Cursor,
   EventFilter,
@@ -97,6 +105,8 @@ export type {
   EventStore,
   ExpectedVersion,
   Lease,
+  LogEntry,
+  LogPage,
   Migration,
   MigrationReport,
   NewEvent,
@@ -105,6 +115,7 @@ export type {
   PostgresEventStore,
   PostgresEventStoreOptions,
   ReadAllOptions,
+  ReadPageOptions,
   ReadStreamOptions,
   RecordedCommand,
   Snapshot,
@@ -146,6 +157,7 @@ export {
   InvalidProjectionError,
   InvalidViewQueryError,
   ProjectionNotReadyError,
+  ProjectionSupersededError,
   projectionSubscriber,
   UnknownProjectionError,
 } from './projections/index.js';
@@ -182,6 +194,20 @@ export type {
   QueryRunnerOptions,
   QueryViews,
 } from './queries/index.js';
+export {
+  backfillUniqueClaims,
+  defineUniqueConstraint,
+  InvalidUniqueConstraintError,
+  isUniqueValueTakenError,
+  uniqueClaimsHook,
+  UniqueValueTakenError,
+} from './uniqueness/index.js';
+export type {
+  ClaimConflict,
+  DefineUniqueConstraintOptions,
+  UniqueConstraintDefinition,
+  ValueOf,
+} from './uniqueness/index.js';
 export { createSystem, defineApp, defineReactor } from './app/index.js';
 export type {
   AppDefinition,

@@ -1,11 +1,25 @@
-/** How an operation is retried: commands after a lost concurrency race, subscribers after a failed batch. */
-export interface RetryPolicy {
-  /** Attempts in all, the first included; default 5. */
-  readonly maxAttempts: number;
+/** How a backoff grows: "full jitter" below an exponentially growing, capped bound. */
+export interface Backoff {
   /** Upper bound of the first backoff, doubled each retry; default 5 ms. */
   readonly baseDelayMs: number;
   /** Upper bound of any backoff; default 250 ms. */
   readonly maxDelayMs: number;
+}
+
+/** How an operation is retried a fixed number of times: subscribers after a failed batch. */
+export interface RetryPolicy extends Backoff {
+  /** Attempts in all, the first included; default 5. */
+  readonly maxAttempts: number;
+}
+
+/**
+ * How a command is retried after losing a concurrency race: for as long as its deadline allows,
+ * however many attempts that takes, because a lost race is another writer's success, not an
+ * error of the caller's.
+ */
+export interface CommandRetryPolicy extends Backoff {
+  /** Time from the first attempt after which a lost race is the caller's error; default 5 s. */
+  readonly deadlineMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -14,11 +28,32 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 250,
 };
 
+export const DEFAULT_COMMAND_RETRY_POLICY: CommandRetryPolicy = {
+  deadlineMs: 5000,
+  baseDelayMs: 5,
+  maxDelayMs: 250,
+};
+
 /**
  * The wait before retry number `attempt` (1 = first retry): "full jitter", uniformly random up to
  * an exponentially growing bound, so writers that collided once do not collide again in step.
  */
-export function backoffDelayMs(policy: RetryPolicy, attempt: number, random = Math.random): number {
+export function backoffDelayMs(policy: Backoff, attempt: number, random = Math.random): number {
   const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.floor(random() * bound);
+}
+
+/**
+ * The wait before retry number `attempt` of an operation that started at `startedAt` (epoch
+ * ms), or `undefined` when waiting would pass the policy's deadline: then the caller gives up.
+ */
+export function delayBeforeDeadline(
+  policy: CommandRetryPolicy,
+  startedAt: number,
+  attempt: number,
+  now = Date.now(),
+  random = Math.random,
+): number | undefined {
+  const delay = backoffDelayMs(policy, attempt, random);
+  return now + delay > startedAt + policy.deadlineMs ? undefined : delay;
 }

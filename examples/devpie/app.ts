@@ -12,6 +12,7 @@ import {
   GetUser,
   identityCommands,
   identityEvents,
+  uniqueEmail,
   userDirectory,
   users,
 } from './identity/index.js';
@@ -43,4 +44,5 @@ export const devpie = defineApp({
   projections: [userDirectory, projectDetail, estimates],
   queries: [GetUser, FindUserByEmail, GetProject, ListProjectsByOwner, GetEstimate],
   reactors: [openEstimationOnTaskAdded],
+  uniqueConstraints: [uniqueEmail],
 });

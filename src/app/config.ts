@@ -27,6 +27,12 @@ const ConfigSchema = Type.Object(
       ),
     ),
     bodyLimitBytes: Type.Integer({ minimum: 1024 }),
+    /** PostgreSQL: ends Strata sessions idle in a transaction this long (ms); 0 = never. */
+    idleInTransactionTimeoutMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** How long a command retries a race for its stream lost to another process (ms). */
+    commandRetryDeadlineMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** `serve`: how long stopping may take before the process exits anyway (ms). */
+    shutdownTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
     logLevel: Type.Union([
       Type.Literal('fatal'),
       Type.Literal('error'),
@@ -88,6 +94,18 @@ function fromEnv(env: Readonly<Record<string, string | undefined>>): Record<stri
     app: env.STRATA_APP,
     apiKeys: env.STRATA_API_KEYS === undefined ? undefined : parseApiKeys(env.STRATA_API_KEYS),
     bodyLimitBytes: env.STRATA_BODY_LIMIT === undefined ? undefined : Number(env.STRATA_BODY_LIMIT),
+    idleInTransactionTimeoutMs:
+      env.STRATA_IDLE_IN_TRANSACTION_TIMEOUT_MS === undefined
+        ? undefined
+        : Number(env.STRATA_IDLE_IN_TRANSACTION_TIMEOUT_MS),
+    commandRetryDeadlineMs:
+      env.STRATA_COMMAND_RETRY_DEADLINE_MS === undefined
+        ? undefined
+        : Number(env.STRATA_COMMAND_RETRY_DEADLINE_MS),
+    shutdownTimeoutMs:
+      env.STRATA_SHUTDOWN_TIMEOUT_MS === undefined
+        ? undefined
+        : Number(env.STRATA_SHUTDOWN_TIMEOUT_MS),
     logLevel: env.STRATA_LOG_LEVEL,
   };
   return definedOnly(settings);

@@ -5,6 +5,7 @@ import type { EventDefinition, MessageDefinition } from '../messages/index.js';
 import type { ProjectionDefinition } from '../projections/index.js';
 import type { QueryDefinition } from '../queries/index.js';
 import type { EventStore, StoredEvent } from '../store/index.js';
+import type { UniqueConstraintDefinition } from '../uniqueness/index.js';
 
 /** What a reactor can do besides looking at the event. */
 export interface ReactorContext {
@@ -63,6 +64,8 @@ export interface AppDefinition {
   readonly projections?: readonly ProjectionDefinition[];
   readonly queries?: readonly QueryDefinition[];
   readonly reactors?: readonly ReactorDefinition[];
+  /** Set rules every append of the app honours (a unique e-mail address, a unique username). */
+  readonly uniqueConstraints?: readonly UniqueConstraintDefinition[];
 }
 
 /** Declares an app; the identity function, there for checking and inference. */

@@ -2,6 +2,7 @@ import { createCommandBus, type CommandBus } from '../domain/index.js';
 import { createMessageRegistry, type MessageRegistry } from '../messages/index.js';
 import { createProjectionRuntime, type ProjectionRuntime } from '../projections/index.js';
 import { createQueryRunner, type QueryRunner } from '../queries/index.js';
+import type { CommandRetryPolicy } from '../retry.js';
 import {
   createPostgresEventStore,
   type PostgresEventStore,
@@ -12,6 +13,11 @@ import {
   type SubscriberDefinition,
   type SubscriptionEngine,
 } from '../subscriptions/index.js';
+import {
+  backfillUniqueClaims,
+  uniqueClaimsHook,
+  UniqueValueTakenError,
+} from '../uniqueness/index.js';
 import type { AppDefinition, ReactorDefinition } from './define-app.js';
 
 export interface SystemOptions {
@@ -19,6 +25,8 @@ export interface SystemOptions {
   readonly driver: SqlDriver;
   /** Largest event accepted, in bytes; default 1 MiB. */
   readonly maxEventBytes?: number;
+  /** How long a command retries a race lost to another process (`deadlineMs`, default 5 s). */
+  readonly commandRetry?: Partial<CommandRetryPolicy>;
   /** Told about failures that are retried, parked or survived (subscribers, syncing). */
   readonly onError?: (error: unknown, source: string) => void;
 }
@@ -54,6 +62,27 @@ function reactorSubscriber(
 }
 
 /**
+ * Makes every append through `store` honour the app's unique constraints, after claiming what
+ * the log claimed before a constraint was first declared; duplicates already in the log are
+ * reported, not fatal (the first claimer keeps the value).
+ */
+async function enforceUniqueConstraints(
+  app: AppDefinition,
+  store: PostgresEventStore,
+  onError: (error: unknown, source: string) => void,
+): Promise<void> {
+  const constraints = app.uniqueConstraints ?? [];
+  if (constraints.length === 0) return;
+  store.addAppendHook(uniqueClaimsHook(constraints));
+  for (const conflict of await backfillUniqueClaims(store, constraints)) {
+    onError(
+      new UniqueValueTakenError(conflict.scope, conflict.value, conflict.owner),
+      `unique:${conflict.scope} backfill, event ${conflict.globalPosition} of ${conflict.claimant}`,
+    );
+  }
+}
+
+/**
  * Wires `app` to the database behind `driver`: registry, store (migrated), command bus,
  * subscription engine with the app's reactors, projections and queries. Nothing runs until
  * `start`.
@@ -66,9 +95,16 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     registry,
     ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }),
   });
+  await enforceUniqueConstraints(app, store, onError);
   // Validation hooks read through the queries, which exist only once projections do.
   const validation = { query: (name: string, params: unknown) => queries.run(name, params) };
-  const commands = createCommandBus({ store, registry, handlers: app.commandHandlers, validation });
+  const commands = createCommandBus({
+    store,
+    registry,
+    handlers: app.commandHandlers,
+    validation,
+    ...(options.commandRetry === undefined ? {} : { retry: options.commandRetry }),
+  });
   const engine = createSubscriptionEngine({
     store,
     subscribers: (app.reactors ?? []).map((reactor) => reactorSubscriber(reactor, commands, store)),
@@ -89,6 +125,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     registry,
     projections,
     queries: app.queries ?? [],
+    horizon: (olderThanMs) => store.horizon({ olderThanMs }),
   });
   return {
     app,
@@ -103,9 +140,13 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
       engine.start();
     },
     async stop() {
-      await projections.stop();
-      await engine.stop();
-      await store.close();
+      try {
+        await projections.stop();
+        await engine.stop();
+      } finally {
+        // The store's connections are closed even if a subscriber fails to stop.
+        await store.close();
+      }
     },
   };
 }

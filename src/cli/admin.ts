@@ -3,8 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StrataConfig } from '../app/config.js';
 import type { StrataSystem } from '../app/system.js';
 import { readProjectionRows } from '../projections/index.js';
-import { migrate, parseCursor, type Cursor, type StoredEvent } from '../store/index.js';
-import { createParkedEvents } from '../subscriptions/index.js';
+import {
+  describeHolder,
+  migrate,
+  parseCursor,
+  type Cursor,
+  type PostgresEventStore,
+  type StoredEvent,
+} from '../store/index.js';
+import { createParkedEvents, storedSubscriberProgress } from '../subscriptions/index.js';
 import { openDriver, openSystem } from './open-system.js';
 
 /** Writes a line to standard output. */
@@ -106,10 +113,51 @@ export async function tailEvents(
   });
 }
 
+/** The line naming the transaction that holds every reader back, if one has for a while. */
+async function horizonLine(store: PostgresEventStore): Promise<string | undefined> {
+  const { heldBy, seesAllSessions } = await store.horizon();
+  if (heldBy === undefined) {
+    return seesAllSessions
+      ? undefined
+      : "Strata's database role cannot see other roles' transactions, so it cannot name one " +
+          'that holds readers back: grant it pg_read_all_stats.';
+  }
+  const ending =
+    heldBy.pid === null
+      ? `ROLLBACK PREPARED '${heldBy.preparedAs ?? ''}'`
+      : `SELECT pg_terminate_backend(${heldBy.pid})`;
+  return (
+    `Readers are held back by an open transaction: ${describeHolder(heldBy)}. ` +
+    `No reader passes it until it ends (${ending} ends it).`
+  );
+}
+
+/** Whether the database takes writes, where each subscriber is, and what holds readers back. */
+export async function showStatus(config: StrataConfig): Promise<void> {
+  await withSystem(config, async ({ store }) => {
+    const { writable, reason } = await store.availability();
+    print(`Database: ${writable ? 'accepts writes' : `does not accept writes (${reason})`}`);
+    for (const subscriber of await storedSubscriberProgress(store)) {
+      const unread = `${subscriber.unreadComplete ? '' : '≥ '}${subscriber.unreadEvents}`;
+      const parked = subscriber.parked === 0 ? '' : `, ${subscriber.parked} parked`;
+      print(
+        `${subscriber.name}\tat ${subscriber.handled}\t${unread} events unread${parked}` +
+          `\tsaved ${subscriber.updatedAt.toISOString()}`,
+      );
+    }
+    print(
+      (await horizonLine(store)) ?? 'Visibility horizon: no open transaction holds readers back.',
+    );
+  });
+}
+
 export async function listProjections(config: StrataConfig): Promise<void> {
   await withSystem(config, async (system) => {
     const rows = await readProjectionRows(system.store.driver);
-    const statuses = new Map((await system.engine.status()).map((status) => [status.name, status]));
+    // This process runs no subscriber: where each one is comes from the database.
+    const progress = new Map(
+      (await storedSubscriberProgress(system.store)).map((entry) => [entry.name, entry]),
+    );
     for (const definition of system.app.projections ?? []) {
       const row = rows.find((candidate) => candidate.name === definition.name);
       const active =
@@ -120,13 +168,28 @@ export async function listProjections(config: StrataConfig): Promise<void> {
         row?.building_generation == null
           ? ''
           : `, building generation ${row.building_generation} (v${row.building_version})`;
-      const lag = statuses.get(
-        `projection:${definition.name}:g${row?.active_generation ?? 0}`,
-      )?.lagEvents;
-      print(
-        `${definition.name}\tv${definition.version}\t${active}${building}${lag === undefined ? '' : `\tlag ${lag} events`}`,
-      );
+      const stored = progress.get(`projection:${definition.name}:g${row?.active_generation ?? 0}`);
+      const lag =
+        stored === undefined
+          ? ''
+          : `\t${stored.unreadComplete ? '' : '≥ '}${stored.unreadEvents} events unread`;
+      print(`${definition.name}\tv${definition.version}\t${active}${building}${lag}`);
     }
+    const horizon = await horizonLine(system.store);
+    if (horizon !== undefined) print(horizon);
+  });
+}
+
+/** Gives up the build under way for a projection, if any, and says what it did. */
+export async function abandonProjectionBuild(config: StrataConfig, name: string): Promise<void> {
+  await withSystem(config, async (system) => {
+    const abandoned = await system.projections.abandonRebuild(name);
+    print(
+      abandoned === undefined
+        ? `No build of ${name} is under way.`
+        : `Abandoned the build of ${name} v${abandoned.version} (generation ${abandoned.generation}); ` +
+            'queries keep reading the active generation.',
+    );
   });
 }
 

@@ -9,7 +9,9 @@ import {
   listProjections,
   listStreams,
   migrateCommand,
+  abandonProjectionBuild,
   rebuildProjection,
+  showStatus,
   showStream,
   tailEvents,
 } from './admin.js';
@@ -79,6 +81,13 @@ program
     await migrateCommand(configFor(command));
   });
 
+program
+  .command('status')
+  .description('whether the database takes writes, and any transaction holding readers back')
+  .action(async (_options: unknown, command: Command) => {
+    await showStatus(configFor(command));
+  });
+
 const streams = program.command('streams').description('inspect streams');
 streams
   .command('list')
@@ -126,6 +135,12 @@ projections
   .description('rebuild a projection aside, then switch queries to it')
   .action(async (name: string, _options: unknown, command: Command) => {
     await rebuildProjection(configFor(command), name);
+  });
+projections
+  .command('abandon <name>')
+  .description('give up the build under way (e.g. a newer version left half-built by a rollback)')
+  .action(async (name: string, _options: unknown, command: Command) => {
+    await abandonProjectionBuild(configFor(command), name);
   });
 
 const parked = program.command('parked').description('events subscribers could not handle');

@@ -49,7 +49,13 @@ export async function openDriver(config: StrataConfig): Promise<SqlDriver> {
   if (config.databaseUrl === undefined) {
     return createPgliteDriver({ dataDir: config.dataDir, schema: config.schema });
   }
-  const driver = createPgDriver({ connectionString: config.databaseUrl, schema: config.schema });
+  const driver = createPgDriver({
+    connectionString: config.databaseUrl,
+    schema: config.schema,
+    ...(config.idleInTransactionTimeoutMs === undefined
+      ? {}
+      : { idleInTransactionTimeoutMs: config.idleInTransactionTimeoutMs }),
+  });
   try {
     await driver.query('SELECT 1');
   } catch (error) {
@@ -69,7 +75,14 @@ export async function openSystem(
   const app = await loadApp(config);
   const driver = await openDriver(config);
   try {
-    return await createSystem({ app, driver, ...(onError === undefined ? {} : { onError }) });
+    return await createSystem({
+      app,
+      driver,
+      ...(onError === undefined ? {} : { onError }),
+      ...(config.commandRetryDeadlineMs === undefined
+        ? {}
+        : { commandRetry: { deadlineMs: config.commandRetryDeadlineMs } }),
+    });
   } catch (error) {
     await driver.close().catch(() => undefined);
     throw error;

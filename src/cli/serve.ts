@@ -2,9 +2,14 @@ import { listenHost, type StrataConfig } from '../app/config.js';
 import { buildGateway } from '../http/index.js';
 import { durabilityOf, openSystem } from './open-system.js';
 
+/** How long stopping may take before the process exits anyway, unless configured. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 /**
  * Serves the configured app over HTTP until SIGINT or SIGTERM, then stops cleanly: the
- * gateway stops taking requests, subscribers finish their batch, the store closes.
+ * gateway stops taking requests, subscribers finish their batch, the store closes. If that
+ * takes longer than `config.shutdownTimeoutMs` (default `SHUTDOWN_TIMEOUT_MS`), or something
+ * keeps the process alive after it, the process exits with code 1 and says so.
  */
 export async function serve(config: StrataConfig): Promise<void> {
   const started = Date.now();
@@ -33,13 +38,22 @@ export async function serve(config: StrataConfig): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  await new Promise<void>((resolve) => {
+  await new Promise<void>((resolve, reject) => {
     const stop = (signal: string) => {
       process.stdout.write(`\n${signal}: stopping…\n`);
-      void gateway
+      // Unref'd: it ends a process that hangs (a handler that never returns, a handle left
+      // open) without keeping alive one that exits by itself.
+      const limitMs = config.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS;
+      setTimeout(() => {
+        process.stderr.write(
+          `strata: stopping did not finish within ${limitMs} ms; exiting anyway\n`,
+        );
+        process.exit(1);
+      }, limitMs).unref();
+      gateway
         .close()
-        .then(() => system.stop())
-        .then(resolve);
+        .finally(() => system.stop())
+        .then(resolve, reject);
     };
     process.once('SIGINT', () => {
       stop('SIGINT');

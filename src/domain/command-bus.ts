@@ -4,8 +4,8 @@ import {
   type CommandEnvelope,
   type CommandHandler,
   type CommandHandlingOptions,
-  type CommandResult,
 } from './command-handler.js';
+import type { CommandResult } from './command-result.js';
 
 /**
  * A command handler of any command, event and state types, for collections of them. The

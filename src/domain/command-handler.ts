@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { v7 as uuidv7 } from 'uuid';
@@ -10,20 +9,22 @@ import {
 } from '../messages/index.js';
 import {
   ANY,
-  DuplicateCommandError,
   isConcurrencyError,
-  type AppendedEvent,
-  type AppendResult,
-  type Cursor,
+  type CommandRecord,
   type EventMetadata,
   type EventStore,
   type ExpectedVersion,
-  type RecordedCommand,
 } from '../store/index.js';
+import {
+  DEFAULT_COMMAND_RETRY_POLICY,
+  delayBeforeDeadline,
+  type CommandRetryPolicy,
+} from '../retry.js';
+import { commandQueuesOf } from './command-queues.js';
+import { resultOf, type CommandResult } from './command-result.js';
 import { decidedEvents, type DecideContext, type Decider, type Message } from './decider.js';
-import { IdempotencyConflictError } from './errors.js';
+import { commandRecordOf, firstResultInsteadOf, repeatedResult } from './idempotency.js';
 import { checkExpectedVersion, loadStreamState, saveSnapshotIfDue } from './stream-state.js';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry.js';
 
 /** Context a command carries into its events' metadata. */
 export interface CommandMetadata {
@@ -46,7 +47,8 @@ export interface CommandEnvelope {
   readonly metadata?: CommandMetadata;
   /**
    * Pin the stream's version (an HTTP `If-Match`): a different version is a `ConcurrencyError`.
-   * Unpinned, a lost race is retried on the new state.
+   * Unpinned, commands on one stream in one process take turns, and a race lost to another
+   * process is retried on the new state until the retry deadline.
    */
   readonly expectedVersion?: ExpectedVersion;
 }
@@ -87,60 +89,59 @@ export interface CommandHandlingOptions {
   readonly registry: MessageRegistry;
   readonly clock?: () => Date;
   readonly newId?: () => string;
-  readonly retry?: Partial<RetryPolicy>;
+  /** How long a race lost to another process is retried, and the backoff between attempts. */
+  readonly retry?: Partial<CommandRetryPolicy>;
   /** Given to validation hooks; without it, a hook that queries gets an error. */
   readonly validation?: ValidationContext;
   /** Told when a snapshot could not be written; the command still succeeded. */
   readonly onSnapshotError?: (error: unknown, streamId: string) => void;
 }
 
-/** What handling a command did. */
-export interface CommandResult {
-  readonly commandId: string;
-  readonly streamId: string;
-  /** The stream's version afterwards: the `expectedVersion` for a follow-up. */
-  readonly streamVersion: number;
-  readonly events: readonly AppendedEvent[];
-  /** Global position of the last appended event; `undefined` when none was appended. */
-  readonly position: number | undefined;
-  /** Log cursor of the last appended event, for read-your-writes. */
-  readonly cursor: Cursor | undefined;
-  /** True when this id was handled before and this is the first result again. */
-  readonly duplicate: boolean;
-}
-
 /**
  * Handles one command: validate → validation hook → load (snapshot + events) → decide → append
- * with the loaded version as expected; a lost race reloads and retries with jittered backoff.
- * Throws `ValidationError`, `DomainError`, `ConcurrencyError` (pinned version, or retries spent),
- * `IdempotencyConflictError`.
+ * with the loaded version as expected. Commands on one stream in this process take turns; a
+ * race lost to another process reloads and retries with jittered backoff until the retry
+ * deadline. Under an idempotency key a repeat, even a concurrent one, gets the first result.
+ * Throws `ValidationError`, `DomainError`, `ConcurrencyError` (pinned version, or deadline
+ * passed), `IdempotencyConflictError`.
  */
 export async function handleCommand<Command extends Message, Event extends Message, State>(
   options: CommandHandlingOptions,
   handler: CommandHandler<Command, Event, State>,
   envelope: CommandEnvelope,
 ): Promise<CommandResult> {
-  const { store, registry, clock = () => new Date(), newId = uuidv7 } = options;
-  const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   if (!handler.commands.some((definition) => definition.name === envelope.type)) {
     throw new UnknownMessageError(envelope.type, 'command');
   }
-  registry.validate(envelope.type, envelope.data);
-  const command = { type: envelope.type, data: envelope.data } as Command;
-  const idempotencyKey = envelope.id;
-  const commandId = idempotencyKey ?? newId();
-  const record =
-    idempotencyKey === undefined
-      ? undefined
-      : { id: idempotencyKey, type: envelope.type, fingerprint: fingerprintOf(envelope) };
-
-  if (record !== undefined) {
-    const first = await store.findCommand(record.id);
+  options.registry.validate(envelope.type, envelope.data);
+  const { store } = options;
+  const key = envelope.id;
+  if (key === undefined) return handleValidated(options, handler, envelope, undefined);
+  const record = commandRecordOf(key, envelope.type, envelope.data);
+  return commandQueuesOf(store).byIdempotencyKey.run(key, async () => {
+    const first = await store.findCommand(key);
     if (first !== undefined) return repeatedResult(first, record.fingerprint);
-  }
+    try {
+      return await handleValidated(options, handler, envelope, record);
+    } catch (error) {
+      // Another process may have handled the same key meanwhile; then its result stands.
+      return firstResultInsteadOf(error, store, record);
+    }
+  });
+}
+
+/** A command with valid data: its validation hook, then its turn on its stream. */
+async function handleValidated<Command extends Message, Event extends Message, State>(
+  options: CommandHandlingOptions,
+  handler: CommandHandler<Command, Event, State>,
+  envelope: CommandEnvelope,
+  record: CommandRecord | undefined,
+): Promise<CommandResult> {
+  const { newId = uuidv7 } = options;
+  const command = { type: envelope.type, data: envelope.data } as Command;
+  const commandId = record?.id ?? newId();
   const metadata = envelope.metadata ?? {};
   await handler.validate?.(command, metadata, options.validation ?? NO_QUERIES);
-
   const streamId = handler.streamId(command);
   const eventMetadata: EventMetadata = {
     ...metadata,
@@ -148,9 +149,42 @@ export async function handleCommand<Command extends Message, Event extends Messa
     causationId: commandId,
     commandId,
   };
-  for (let attempt = 1; ; attempt++) {
-    const loaded = await loadStreamState(store, handler.decider, streamId);
-    checkExpectedVersion(streamId, envelope.expectedVersion ?? ANY, loaded.version);
+  const attempt: Attempt<Command, Event, State> = {
+    options,
+    handler,
+    command,
+    streamId,
+    commandId,
+    record,
+    eventMetadata,
+    expectedVersion: envelope.expectedVersion ?? ANY,
+  };
+  return commandQueuesOf(options.store).byStream.run(streamId, () => decideAndAppend(attempt));
+}
+
+/** Everything one decide-and-append attempt needs. */
+interface Attempt<Command extends Message, Event extends Message, State> {
+  readonly options: CommandHandlingOptions;
+  readonly handler: CommandHandler<Command, Event, State>;
+  readonly command: Command;
+  readonly streamId: string;
+  readonly commandId: string;
+  readonly record: CommandRecord | undefined;
+  readonly eventMetadata: EventMetadata;
+  readonly expectedVersion: ExpectedVersion;
+}
+
+/** Load, decide, append; a lost race is retried on the new state until the deadline. */
+async function decideAndAppend<Command extends Message, Event extends Message, State>(
+  attempt: Attempt<Command, Event, State>,
+): Promise<CommandResult> {
+  const { options, handler, command, streamId, commandId, record } = attempt;
+  const { store, clock = () => new Date(), newId = uuidv7 } = options;
+  const policy = { ...DEFAULT_COMMAND_RETRY_POLICY, ...options.retry };
+  const startedAt = Date.now();
+  for (let tries = 1; ; tries++) {
+    const loaded = await loadStreamState(options, handler.decider, streamId);
+    checkExpectedVersion(streamId, attempt.expectedVersion, loaded.version);
     const context: DecideContext = { now: clock(), newId };
     const events = decidedEvents(handler.decider.decide(command, loaded.state, context));
     if (events.length === 0 && record === undefined) {
@@ -164,21 +198,23 @@ export async function handleCommand<Command extends Message, Event extends Messa
     try {
       const appended = await store.appendToStream(
         streamId,
-        events.map((event) => ({ type: event.type, data: event.data, metadata: eventMetadata })),
+        events.map((event) => ({
+          type: event.type,
+          data: event.data,
+          metadata: attempt.eventMetadata,
+        })),
         { expectedVersion: loaded.version, command: record },
       );
-      await saveSnapshotIfDue(store, handler.decider, loaded, events, appended).catch(
+      await saveSnapshotIfDue(options, handler.decider, loaded, events, appended).catch(
         (error: unknown) => options.onSnapshotError?.(error, streamId),
       );
       return resultOf(commandId, appended);
     } catch (error) {
-      if (error instanceof DuplicateCommandError && record !== undefined) {
-        // The same command, handled concurrently, committed first: its result stands.
-        const first = await store.findCommand(record.id);
-        if (first !== undefined) return repeatedResult(first, record.fingerprint);
-      }
-      if (!isConcurrencyError(error) || attempt >= policy.maxAttempts) throw error;
-      await sleep(backoffDelayMs(policy, attempt));
+      const delay = isConcurrencyError(error)
+        ? delayBeforeDeadline(policy, startedAt, tries)
+        : undefined;
+      if (delay === undefined) throw error;
+      await sleep(delay);
     }
   }
 }
@@ -189,28 +225,3 @@ const NO_QUERIES: ValidationContext = {
       new Error(`No queries are available to validation hooks here (asked for ${name})`),
     ),
 };
-
-function fingerprintOf(envelope: CommandEnvelope): string {
-  return createHash('sha256')
-    .update(envelope.type)
-    .update('\n')
-    .update(JSON.stringify(envelope.data))
-    .digest('base64url');
-}
-
-function repeatedResult(first: RecordedCommand, fingerprint: string): CommandResult {
-  if (first.fingerprint !== fingerprint) throw new IdempotencyConflictError(first.id, first.type);
-  return { ...resultOf(first.id, first.result), duplicate: true };
-}
-
-function resultOf(commandId: string, appended: AppendResult): CommandResult {
-  return {
-    commandId,
-    streamId: appended.streamId,
-    streamVersion: appended.streamVersion,
-    events: appended.events,
-    position: appended.events.at(-1)?.globalPosition,
-    cursor: appended.cursor,
-    duplicate: false,
-  };
-}

@@ -15,7 +15,11 @@ export interface DecideContext {
 /** Opt-in snapshots: store the state every `every` events so loading skips the replay. */
 export interface SnapshotPolicy<State> {
   readonly every: number;
-  /** Version of the state's shape: bump it when the shape changes and old snapshots are ignored. */
+  /**
+   * Version of the state's shape: bump it when the shape or `evolve` changes, and old snapshots
+   * are ignored. A new event version or upcaster needs no bump: snapshots record how their
+   * events were read, and one read otherwise is ignored too.
+   */
   readonly version: number;
   /** State to JSON (default: the state itself, which must then be plain JSON). */
   readonly toJSON?: (state: State) => unknown;

@@ -6,9 +6,9 @@ export type {
   CommandHandler,
   CommandHandlingOptions,
   CommandMetadata,
-  CommandResult,
   ValidationContext,
 } from './command-handler.js';
+export type { CommandResult } from './command-result.js';
 export { decidedEvents, foldEvents } from './decider.js';
 export type { DecideContext, Decider, Message, SnapshotPolicy } from './decider.js';
 export { deciderSpec } from './decider-spec.js';

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { StrataSystem } from '../app/index.js';
 import { createAuthenticator, type ApiKey } from './auth.js';
 import { openApiDocument } from './openapi.js';
-import { HttpProblemError, problemFor } from './problems.js';
+import { HttpProblemError, PROBLEMS, problemFor } from './problems.js';
 import { commandRoutes } from './routes/commands.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/log.js';
@@ -79,6 +79,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     const problem = problemFor(asStrataError(error), request.id);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code }, problem.detail);
+    const retryAfter = PROBLEMS[problem.code]?.retryAfterSeconds;
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     return reply.code(problem.status).type('application/problem+json').send(problem);
   });
   app.setNotFoundHandler(async (request, reply) => {

@@ -4,6 +4,8 @@ import { StrataError } from '../errors.js';
 export interface ProblemKind {
   readonly status: number;
   readonly title: string;
+  /** Sent as `Retry-After`: the request itself is fine, the server is not ready for it yet. */
+  readonly retryAfterSeconds?: number;
 }
 
 /**
@@ -31,13 +33,31 @@ export const PROBLEMS: Readonly<Record<string, ProblemKind>> = {
     title: 'The idempotency key was used for another command',
   },
   DOCUMENT_EXISTS: { status: 409, title: 'The document exists already' },
+  PROJECTION_SUPERSEDED: {
+    status: 409,
+    title: 'A newer version of the projection is active or being built',
+  },
+  UNIQUE_VALUE_TAKEN: { status: 409, title: 'The value is taken' },
   EVENT_TOO_LARGE: { status: 413, title: 'An event is too large' },
   BODY_TOO_LARGE: { status: 413, title: 'The body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json' },
   DOMAIN_REJECTED: { status: 422, title: 'The command was rejected' },
-  CONSISTENCY_TIMEOUT: { status: 503, title: 'The read model has not caught up yet' },
-  PROJECTION_NOT_READY: { status: 503, title: 'The read model is still being built' },
-  NOT_READY: { status: 503, title: 'The service is not ready' },
+  CONSISTENCY_TIMEOUT: {
+    status: 503,
+    title: 'The read model has not caught up yet',
+    retryAfterSeconds: 1,
+  },
+  PROJECTION_NOT_READY: {
+    status: 503,
+    title: 'The read model is still being built',
+    retryAfterSeconds: 1,
+  },
+  NOT_READY: { status: 503, title: 'The service is not ready', retryAfterSeconds: 5 },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    title: 'The database does not accept this now',
+    retryAfterSeconds: 5,
+  },
   INTERNAL: { status: 500, title: 'Internal error' },
 };
 
@@ -49,6 +69,7 @@ export const NOT_ANSWERED: ReadonlySet<string> = new Set([
   'INVALID_CONFIGURATION',
   'DATABASE_UNREACHABLE',
   'DATA_DIRECTORY_LOCKED',
+  'TRANSACTION_COUNTER_BEHIND',
   'DUPLICATE_MESSAGE',
   'INVALID_MESSAGE_DEFINITION',
   'INVALID_PROJECTION',
@@ -59,7 +80,10 @@ export const NOT_ANSWERED: ReadonlySet<string> = new Set([
   'DUPLICATE_COMMAND',
   'UNKNOWN_SCHEMA_VERSION',
   'UPCAST_FAILED',
+  'UNDECODABLE_EVENT',
   'UNDECLARED_PROJECTION',
+  'INVALID_UNIQUE_CONSTRAINT',
+  'TRANSACTION_ROLLED_BACK',
 ]);
 
 /** An RFC 9457 problem document. */
@@ -96,6 +120,11 @@ const EXTENSIONS = [
   'details',
   'limit',
   'size',
+  'reason',
+  'heldBy',
+  // A unique value taken: the constraint and the value, never the owner (another user's id).
+  'scope',
+  'value',
 ] as const;
 
 /** The problem document for `error`; a domain rejection keeps its own code. */

@@ -1,8 +1,6 @@
-import type { Static } from 'typebox';
-
 import type { EventDefinition } from '../messages/index.js';
 import type { RetryPolicy } from '../retry.js';
-import type { StoredEvent } from '../store/index.js';
+import type { StoredEvent, StoredEventNamed } from '../store/index.js';
 import type { PoisonPolicy } from '../subscriptions/index.js';
 import { InvalidProjectionError } from './errors.js';
 import type { ViewWriter } from './views.js';
@@ -12,20 +10,6 @@ export type ProjectionHandler<Event extends StoredEvent = StoredEvent> = (
   event: Event,
   views: ViewWriter,
 ) => Promise<void> | void;
-
-/** The definition in `Events` named `Name`. */
-type EventNamed<Events extends readonly EventDefinition[], Name> = Extract<
-  Events[number],
-  { readonly name: Name }
->;
-
-/** The stored event named `Name`: typed when `Events` lists it, plain otherwise. */
-type StoredEventNamed<
-  Events extends readonly EventDefinition[],
-  Name extends string,
-> = string extends Events[number]['name']
-  ? StoredEvent
-  : StoredEvent<Name, Static<EventNamed<Events, Name>['schema']>>;
 
 /** Handlers by event type; typed from `events` when the projection lists them. */
 export type ProjectionHandlers<Events extends readonly EventDefinition[]> = {
@@ -45,9 +29,12 @@ export interface ProjectionDefinition {
    */
   readonly tables?: Readonly<Record<string, string>>;
   /**
-   * Apply events in their append's transaction too, so the read model is never behind a
-   * committed append. Every process that appends these events must register the projection;
-   * its subscriber still applies (once) whatever was appended elsewhere, and rebuilds.
+   * Apply events in their append's transaction too, so the read model is not behind a
+   * committed append. An event is applied inline only when the active generation has applied
+   * its stream's earlier events (one appended by a process without the projection, or not yet
+   * reached after a rebuild, leaves the next ones of its stream to the subscriber, which
+   * applies them in order), and appends writing the same generation take turns, so concurrent
+   * updates of one document all land. The subscriber applies (once) everything else.
    */
   readonly inline?: boolean;
   readonly batchSize?: number;

@@ -50,3 +50,21 @@ export class InvalidViewQueryError extends StrataError {
     super(`Invalid read-model query: ${reason}`);
   }
 }
+
+/**
+ * A rebuild asked of a process whose version of the projection is older than one already
+ * active or being built: during a rolling deploy the highest version wins.
+ */
+export class ProjectionSupersededError extends StrataError {
+  readonly code = 'PROJECTION_SUPERSEDED';
+
+  constructor(
+    readonly projection: string,
+    readonly version: number,
+    readonly newestVersion: number,
+  ) {
+    super(
+      `Projection ${projection} version ${version} is superseded by version ${newestVersion}; rebuild it from a process that runs the newest version`,
+    );
+  }
+}

@@ -18,9 +18,12 @@ export {
   InvalidProjectionError,
   InvalidViewQueryError,
   ProjectionNotReadyError,
+  ProjectionSupersededError,
   UnknownProjectionError,
 } from './errors.js';
-export { createProjectionRuntime, projectionSubscriber } from './runtime.js';
+export { projectionSubscriber } from './generation.js';
+export { createProjectionRuntime } from './runtime.js';
+export type { AbandonedBuild } from './rebuild.js';
 export type { Rebuild, RebuildProgress } from './rebuild-watcher.js';
 export type { ProjectionRuntime, ProjectionRuntimeOptions } from './runtime.js';
 export type { ViewReader, ViewWriter } from './views.js';

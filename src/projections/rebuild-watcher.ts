@@ -1,5 +1,5 @@
 import { LOG_START, type EventFilter, type PostgresEventStore } from '../store/index.js';
-import type { SubscriptionEngine } from '../subscriptions/index.js';
+import { UnknownSubscriberError, type SubscriptionEngine } from '../subscriptions/index.js';
 
 /** How a rebuild is going. */
 export interface RebuildProgress {
@@ -30,12 +30,18 @@ export interface RebuildWatcherOptions {
   /** The subscriber filling the generation, and what it reads. */
   readonly subscriber: string;
   readonly filter: EventFilter;
-  /** Close enough to the head to switch: less than one batch behind. */
+  /** Close enough to the head to try switching: less than one batch behind. */
   readonly batchSize: number;
   readonly stopped: () => boolean;
-  /** Switches queries to the generation; called once, when it has caught up. */
-  readonly promote: () => Promise<void>;
+  /**
+   * Switches queries to the generation if it has reached what they read now (`behind` when
+   * not yet: tried again on the next check); `gone` when it is no longer the one being built.
+   */
+  readonly promote: () => Promise<PromoteOutcome>;
 }
+
+/** What an attempt to switch queries to a building generation did. */
+export type PromoteOutcome = 'promoted' | 'behind' | 'gone';
 
 const CHECK_EVERY_MS = 100;
 
@@ -52,16 +58,35 @@ export function watchRebuild(options: RebuildWatcherOptions): Rebuild {
       store.backlog(checkpoint, filter),
     ]);
     baseline ??= { done: done.events, at: Date.now() };
-    return { started: checkpoint !== undefined, done: done.events, remaining: remaining.events };
+    return { done: done.events, remaining: remaining.events };
+  }
+
+  /**
+   * Less than a batch behind means it follows the log live: under steady writes the backlog is
+   * rarely exactly zero at the moment it is counted. The engine counts from how far the
+   * subscriber has scanned, up to a cap, so a check costs the same however long the log is.
+   * `undefined` once this process no longer runs the subscriber (the generation was retired).
+   */
+  async function closeToHead(): Promise<boolean | undefined> {
+    try {
+      const status = await engine.statusOf(subscriber);
+      return (
+        status.cursor !== undefined && status.lagComplete && status.lagEvents < options.batchSize
+      );
+    } catch (error) {
+      if (error instanceof UnknownSubscriberError) return undefined;
+      throw error;
+    }
   }
 
   const done = (async () => {
+    // Counted once at the start, so the rate `progress` reports runs from here.
+    await counts();
     while (!options.stopped()) {
-      const progress = await counts();
-      // Less than a batch behind means it follows the log live: under steady writes the
-      // backlog is rarely exactly zero at the moment it is counted.
-      if (progress.started && progress.remaining < options.batchSize) {
-        await options.promote();
+      const close = await closeToHead();
+      // Whether it has really caught up with the generation queries read now, `promote`
+      // decides, atomically.
+      if (close === undefined || (close && (await options.promote()) !== 'behind')) {
         finished = true;
         return;
       }

@@ -1,6 +1,10 @@
 import { StrataError } from '../errors.js';
+import { describeHolder, type HorizonHolder } from '../store/index.js';
 
-/** A read-your-writes query waited too long for a projection to reach the requested position. */
+/**
+ * A read-your-writes query waited too long for a projection to reach the requested position.
+ * `heldBy` names the open transaction that held every reader back the whole time, if one did.
+ */
 export class ConsistencyTimeoutError extends StrataError {
   readonly code = 'CONSISTENCY_TIMEOUT';
 
@@ -8,10 +12,14 @@ export class ConsistencyTimeoutError extends StrataError {
     readonly projection: string,
     readonly position: number | string,
     readonly timeoutMs: number,
+    readonly heldBy?: HorizonHolder,
   ) {
     super(
       `Projection ${projection} had not reached position ${position} after ${timeoutMs} ms; ` +
-        'try again, or read without a minimum position',
+        (heldBy === undefined
+          ? 'try again, or read without a minimum position'
+          : `readers are held back by an open transaction: ${describeHolder(heldBy)}. ` +
+            'Try again once it ends, or read without a minimum position'),
     );
   }
 }

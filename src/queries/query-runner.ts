@@ -1,6 +1,6 @@
 import { UnknownMessageError, type MessageRegistry } from '../messages/index.js';
 import type { ProjectionRuntime } from '../projections/index.js';
-import { parseCursor, type Cursor, type EventStore } from '../store/index.js';
+import { parseCursor, type Cursor, type EventStore, type HorizonReport } from '../store/index.js';
 import type { QueryDefinition, QueryViews } from './define.js';
 import {
   ConsistencyTimeoutError,
@@ -23,6 +23,11 @@ export interface QueryRunnerOptions {
   readonly registry: MessageRegistry;
   readonly projections: ProjectionRuntime;
   readonly queries: readonly QueryDefinition[];
+  /**
+   * The open transaction holding readers back for at least `olderThanMs`, named in a
+   * consistency timeout (`PostgresEventStore.horizon`).
+   */
+  readonly horizon?: (olderThanMs: number) => Promise<HorizonReport>;
 }
 
 /** Runs registered queries: validates parameters, waits for consistency, reads the models. */
@@ -31,7 +36,7 @@ export interface QueryRunner {
 }
 
 export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
-  const { store, registry, projections } = options;
+  const { store, registry, projections, horizon } = options;
   const queries = new Map(options.queries.map((query) => [query.name, query]));
 
   async function cursorOf(minPosition: number | Cursor): Promise<Cursor> {
@@ -51,7 +56,9 @@ export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
     for (const projection of query.projections) {
       const remaining = Math.max(0, deadline - Date.now());
       if (!(await projections.waitUntilCaughtUp(projection, cursor, remaining))) {
-        throw new ConsistencyTimeoutError(projection, minPosition, timeoutMs);
+        // A transaction open for the whole wait is the likely reason; a failed look is no news.
+        const report = await horizon?.(timeoutMs).catch(() => undefined);
+        throw new ConsistencyTimeoutError(projection, minPosition, timeoutMs, report?.heldBy);
       }
     }
   }
@@ -70,7 +77,8 @@ export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
           return projections.reader(projection);
         },
       };
-      return query.handler(views, params);
+      // Another process may switch a projection and drop what this one still reads.
+      return projections.read(query.projections, () => query.handler(views, params));
     },
   };
 }

@@ -8,7 +8,16 @@ export {
   InvalidCursorError,
   InvalidStreamIdError,
   isConcurrencyError,
+  isStoreUnavailable,
+  StoreUnavailableError,
+  TransactionCounterBehindError,
+  TransactionRolledBackError,
+  UndecodableEventError,
 } from './errors.js';
+export type { UnavailableReason } from './errors.js';
+export type { Availability } from './postgres/availability.js';
+export { describeHolder } from './postgres/horizon.js';
+export type { HorizonHolder, HorizonReport } from './postgres/horizon.js';
 export { createPgDriver } from './postgres/drivers/pg.js';
 export type { PgDriverOptions } from './postgres/drivers/pg.js';
 export { createPgliteDriver } from './postgres/drivers/pglite.js';
@@ -31,16 +40,20 @@ export type {
   AppendOptions,
   AppendResult,
   Backlog,
+  BacklogOptions,
   CommandRecord,
   CommitNotice,
   EventFilter,
   EventMetadata,
   EventStore,
   ListStreamsOptions,
+  LogEntry,
+  LogPage,
   StreamSummary,
   ExpectedVersion,
   NewEvent,
   ReadAllOptions,
+  ReadPageOptions,
   ReadStreamOptions,
   RecordedCommand,
   Snapshot,
@@ -48,3 +61,4 @@ export type {
   StoredEvent,
   Unsubscribe,
 } from './types.js';
+export type { StoredEventNamed } from './stored-event-named.js';

@@ -1,4 +1,5 @@
 import type { Cursor } from './cursor.js';
+import type { UndecodableEventError } from './errors.js';
 
 /** Expect the stream not to exist yet (same as expecting version 0). */
 export const NO_STREAM = 'no_stream';
@@ -109,6 +110,11 @@ export interface ReadAllOptions extends EventFilter {
   readonly batchSize?: number;
 }
 
+export interface ReadPageOptions extends EventFilter {
+  /** Most entries in the page. */
+  readonly limit: number;
+}
+
 /** Which events a reader wants: all, or only some types and/or stream categories. */
 export interface EventFilter {
   /** Only these event types. */
@@ -119,10 +125,43 @@ export interface EventFilter {
 
 /** What lies in the log after a cursor, for lag reports. */
 export interface Backlog {
-  /** Committed events after the cursor that match the filter. */
+  /** Committed events after the cursor that match the filter (at least this many when not `complete`). */
   readonly events: number;
-  /** When the oldest of them was recorded; `undefined` when there are none. */
+  /**
+   * When the oldest of them was recorded; when the count stopped early without finding one,
+   * when the first event it did not get to was recorded. `undefined` when there are none.
+   */
   readonly oldestRecordedAt: Date | undefined;
+  /** False when counting stopped at `maxRows`: `events` is then a lower bound. */
+  readonly complete: boolean;
+}
+
+export interface BacklogOptions {
+  /**
+   * Look at no more than this many events of the log (matching or not), so the cost is bounded
+   * however far behind the cursor is; default: count them all (a scan as long as the range).
+   */
+  readonly maxRows?: number;
+}
+
+/**
+ * An event as a subscriber reads it: decoded, or as stored with the reason it could not be
+ * decoded (an unknown type, data the upcasters cannot read), for its poison policy.
+ */
+export interface LogEntry {
+  readonly event: StoredEvent;
+  readonly problem?: UndecodableEventError;
+}
+
+/** One page of the log in read order, and how far the read got. */
+export interface LogPage {
+  readonly entries: readonly LogEntry[];
+  /**
+   * Every event up to here that the filter selects is in this page (or an earlier one): the
+   * next read continues after it. Past the last entry when the events after it were filtered
+   * out; the `after` given when nothing new is readable.
+   */
+  readonly end: Cursor;
 }
 
 export interface ListStreamsOptions {
@@ -149,6 +188,12 @@ export interface Snapshot {
   /** The version of the state's shape; a snapshot of another shape is ignored. */
   readonly stateVersion: number;
   readonly state: unknown;
+  /**
+   * What shaped the state: for each event type folded into it, how that type was read (its
+   * schema version and upcasters). A loader compares it with how it reads those types now;
+   * absent (a snapshot from before Strata recorded it) means unknown, never trusted.
+   */
+  readonly eventShapes?: Readonly<Record<string, string>>;
 }
 
 /** A command recorded with its append, for returning the first result on a repeat. */
@@ -192,6 +237,12 @@ export interface EventStore {
    * cursor never skips an event.
    */
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  /**
+   * One page of the log after `after` for a subscriber: like `readAll`, but an event that
+   * cannot be decoded comes back as an entry with its problem instead of failing the page, and
+   * `end` says how far the read got even when the filter kept nothing.
+   */
+  readPage(after: Cursor, options: ReadPageOptions): Promise<LogPage>;
   /** The stream's current version; 0 when it has no events. */
   streamVersion(streamId: string): Promise<number>;
   /** Streams by id, with their versions: for operators, not for hot paths (it scans the log). */
@@ -202,7 +253,12 @@ export interface EventStore {
    * How many committed events matching `filter` lie after `after` (up to and including `upTo`,
    * when given), and how old the first of them is.
    */
-  backlog(after: Cursor | undefined, filter?: EventFilter, upTo?: Cursor): Promise<Backlog>;
+  backlog(
+    after: Cursor | undefined,
+    filter?: EventFilter,
+    upTo?: Cursor,
+    options?: BacklogOptions,
+  ): Promise<Backlog>;
   /** The command recorded under `commandId`, if an append recorded it. */
   findCommand(commandId: string): Promise<RecordedCommand | undefined>;
   readonly snapshots: SnapshotStore;
@@ -218,6 +274,9 @@ export interface EventStore {
 /** Latest decider state per stream, so loading need not replay a long stream. */
 export interface SnapshotStore {
   load(streamId: string): Promise<Snapshot | undefined>;
-  /** Keeps the snapshot unless a newer one (higher stream version) is stored already. */
+  /**
+   * Keeps the stored snapshot when it is newer (higher stream version) and of the same state
+   * version and event shapes; otherwise this one replaces it.
+   */
   save(snapshot: Snapshot): Promise<void>;
 }

@@ -6,7 +6,7 @@ import {
 } from '../store/index.js';
 import { DuplicateSubscriberError, UnknownSubscriberError } from './errors.js';
 import { createParkedEvents, type ParkedEvents } from './parked-events.js';
-import { readCheckpoint } from './postgres/checkpoints.js';
+import { readCheckpoint, readProgress, type Progress } from './postgres/checkpoints.js';
 import { countParked } from './postgres/parking.js';
 import { createSubscriptionWorker, type SubscriptionWorker } from './subscription-worker.js';
 import type { SubscriberDefinition, SubscriberStatus } from './types.js';
@@ -57,6 +57,11 @@ export interface SubscriptionEngine {
 }
 
 const WAIT_POLL_MS = 25;
+/**
+ * Most events of the log a lag count or a catch-up check looks at: their cost stays bounded
+ * however far behind a subscriber is (the lag then reads "at least").
+ */
+export const LAG_MAX_ROWS = 10_000;
 
 export function createSubscriptionEngine(options: SubscriptionEngineOptions): SubscriptionEngine {
   const {
@@ -94,32 +99,41 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
     if (running) worker.start();
   }
 
+  /** How far `name` has read: its stored progress, or this process's newer knowledge of it. */
+  function scannedTo(name: string, stored: Progress | undefined): Cursor | undefined {
+    const local = entries.get(name)?.worker.scannedTo;
+    if (stored === undefined || local === undefined) return stored?.scanned ?? local;
+    return compareCursors(stored.scanned, local) >= 0 ? stored.scanned : local;
+  }
+
   async function caughtUp(
     name: string,
     target: Cursor,
     filter: EventFilter | undefined,
   ): Promise<boolean> {
-    const checkpoint = await readCheckpoint(store.driver, name);
-    if (checkpoint !== undefined && compareCursors(checkpoint, target) >= 0) return true;
+    const scanned = scannedTo(name, await readProgress(store.driver, name));
+    if (scanned !== undefined && compareCursors(scanned, target) >= 0) return true;
     // Events the subscriber filters out never move its checkpoint: it is caught up when none
-    // of the events it does read lie between its checkpoint and the target.
-    const backlog = await store.backlog(checkpoint, filter, target);
-    return backlog.events === 0;
+    // of the events it does read lie between where it got to and the target.
+    const backlog = await store.backlog(scanned, filter, target, { maxRows: LAG_MAX_ROWS });
+    return backlog.complete && backlog.events === 0;
   }
 
   async function statusOf(name: string): Promise<SubscriberStatus> {
     const { definition, worker } = entry(name);
-    const cursor = await readCheckpoint(store.driver, name);
+    const progress = await readProgress(store.driver, name);
+    const scanned = scannedTo(name, progress);
     const [backlog, parked] = await Promise.all([
-      store.backlog(cursor, definition.filter),
+      store.backlog(scanned, definition.filter, undefined, { maxRows: LAG_MAX_ROWS }),
       countParked(store.driver, name),
     ]);
     const oldest = backlog.oldestRecordedAt;
     return {
       name,
       state: worker.state,
-      cursor,
+      cursor: progress?.handled,
       lagEvents: backlog.events,
+      lagComplete: backlog.complete,
       lagSeconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest.getTime()) / 1000),
       parked,
       lastError: worker.lastError,

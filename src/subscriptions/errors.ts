@@ -9,7 +9,10 @@ export class CheckpointMovedError extends StrataError {
   }
 }
 
-/** A subscriber under the `stop` policy met an event its handler keeps failing on. */
+/**
+ * A subscriber under the `stop` policy met a poison event: one its handler keeps failing on,
+ * or one that cannot be decoded.
+ */
 export class SubscriberFailedError extends StrataError {
   readonly code = 'SUBSCRIBER_FAILED';
 
@@ -17,9 +20,12 @@ export class SubscriberFailedError extends StrataError {
     readonly subscriber: string,
     readonly eventId: string,
     options: ErrorOptions,
+    readonly reason: 'handler-failed' | 'undecodable' = 'handler-failed',
   ) {
     super(
-      `Subscriber ${subscriber} stopped: its handler keeps failing on event ${eventId}`,
+      reason === 'handler-failed'
+        ? `Subscriber ${subscriber} stopped: its handler keeps failing on event ${eventId}`
+        : `Subscriber ${subscriber} stopped: event ${eventId} cannot be decoded`,
       options,
     );
   }

@@ -9,6 +9,8 @@ export {
 } from './errors.js';
 export { createParkedEvents } from './parked-events.js';
 export type { ParkedActionOptions, ParkedEvents, ParkedOutcome } from './parked-events.js';
+export { storedSubscriberProgress } from './stored-progress.js';
+export type { StoredSubscriberProgress } from './stored-progress.js';
 export { DEFAULT_SUBSCRIBER_RETRY } from './subscription-worker.js';
 export type {
   BatchHandler,

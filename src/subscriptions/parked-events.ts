@@ -1,6 +1,6 @@
 import type { SqlDriver } from '../store/index.js';
 import { ParkedEventNotFoundError } from './errors.js';
-import { listParked, requestParkedAction } from './postgres/parking.js';
+import { isReleasing, listParked, requestParkedAction } from './postgres/parking.js';
 import type { ParkedEvent } from './types.js';
 
 /** What became of a retry or skip request by the time the caller stopped waiting. */
@@ -21,7 +21,10 @@ export interface ParkedActionOptions {
 /** Operators' view of parked events: list them, retry or skip a failed one. */
 export interface ParkedEvents {
   list(options?: { subscriber?: string; includeSkipped?: boolean }): Promise<ParkedEvent[]>;
-  /** Retries the failed event, then releases the events of its stream parked behind it. */
+  /**
+   * Retries the failed event, then releases the events of its stream parked behind it; resolves
+   * once all of that is done (or `waitMs` passed).
+   */
   retry(
     subscriber: string,
     globalPosition: number,
@@ -52,9 +55,8 @@ export function createParkedEvents(
     action: 'retry' | 'skip',
     { waitMs = 10_000 }: ParkedActionOptions = {},
   ): Promise<ParkedOutcome> {
-    if (!(await requestParkedAction(driver, subscriber, globalPosition, action))) {
-      throw new ParkedEventNotFoundError(subscriber, globalPosition);
-    }
+    const streamId = await requestParkedAction(driver, subscriber, globalPosition, action);
+    if (streamId === undefined) throw new ParkedEventNotFoundError(subscriber, globalPosition);
     wake(subscriber);
     const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {
@@ -63,9 +65,12 @@ export function createParkedEvents(
         'SELECT status, requested_action FROM parked_events WHERE subscriber = $1 AND global_position = $2',
         [subscriber, globalPosition],
       );
-      if (row === undefined) return 'handled';
-      if (row.status === 'skipped') return 'skipped';
-      if (row.requested_action === null) return 'failed-again';
+      if (row?.requested_action === null && row.status === 'failed') return 'failed-again';
+      const settled = row === undefined || row.status === 'skipped';
+      // Settled, and the events held behind it released too (the caller sees them applied).
+      if (settled && !(await isReleasing(driver, subscriber, streamId))) {
+        return row === undefined ? 'handled' : 'skipped';
+      }
     }
     return 'requested';
   }

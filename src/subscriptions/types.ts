@@ -45,9 +45,18 @@ export interface SubscriberDefinition {
   readonly batchSize?: number;
   /** Retries of a failing event before it is parked; default 5 attempts, 50 ms to 5 s. */
   readonly retry?: Partial<RetryPolicy>;
-  /** `park` (default): set the event aside and go on; `stop`: stop the subscriber. */
+  /**
+   * What to do with a poison event — one the handler keeps failing on, or one that cannot be
+   * decoded (a type nothing registers, data the upcasters cannot read), which is not retried:
+   * `park` (default) sets it aside with its error, holds its stream's later events behind it
+   * and goes on with other streams; `stop` stops the subscriber.
+   */
   readonly onPoisonEvent?: PoisonPolicy;
-  /** Where a subscriber without a checkpoint starts: the log's beginning (default) or end. */
+  /**
+   * Where a subscriber without a checkpoint starts: the log's beginning (default) or end. The
+   * end is the last event readable when it starts: events of transactions still open then
+   * are delivered, and a few events committed just before may be delivered too.
+   */
   readonly startFrom?: 'beginning' | 'end';
 }
 
@@ -73,9 +82,17 @@ export interface SubscriberStatus {
   readonly state: SubscriberState;
   /** Cursor of the last event it finished; `undefined` before the first. */
   readonly cursor: Cursor | undefined;
-  /** Committed events after the cursor that it will read. */
+  /**
+   * Committed events after the cursor that it will read. Counted over a bounded stretch of the
+   * log: when `lagComplete` is false there are at least this many.
+   */
   readonly lagEvents: number;
-  /** Age of the oldest of those, in seconds; 0 when there are none. */
+  /** False when `lagEvents` is a lower bound (the subscriber is far behind). */
+  readonly lagComplete: boolean;
+  /**
+   * Age of the oldest of those, in seconds (when far behind: of the oldest event it has not
+   * read yet); 0 when there are none.
+   */
   readonly lagSeconds: number;
   /** Events parked as failed or blocked behind one. */
   readonly parked: number;

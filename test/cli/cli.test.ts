@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { devpie } from '../../examples/devpie/app.js';
@@ -97,8 +98,18 @@ describe('the strata CLI on PGlite', () => {
     expect(rebuild.code).toBe(0);
     expect(rebuild.stdout).toContain('Rebuilt projects.detail as generation 2');
     expect((await strata('projections', 'list')).stdout).toMatch(
-      /^projects\.detail\tv1\tgeneration 2/m,
+      /^projects\.detail\tv1\tgeneration 2 \(v1\)\t0 events unread$/m,
     );
+    expect((await strata('projections', 'abandon', 'projects.detail')).stdout).toContain(
+      'No build of projects.detail is under way.',
+    );
+    // Read from the database: this process runs none of the subscribers it reports.
+    const status = await strata('status');
+    expect(status.stdout).toMatch(/^Database: accepts writes$/m);
+    expect(status.stdout).toMatch(
+      /^projection:projects\.detail:g2\tat \S+\t0 events unread\tsaved /m,
+    );
+    expect(status.stdout).toMatch(/^reactor:estimation\.open-on-task-added\tat /m);
   });
 
   it('lists parked events and refuses to retry one that is not there', async () => {
@@ -165,5 +176,30 @@ describePostgres('the strata CLI on PostgreSQL', () => {
     expect(first.stdout).toMatch(/^Applied 001_events\.sql/);
     expect((await runStrata(['migrate'], env)).stdout).toContain('up to date');
     expect((await runStrata(['streams', 'list'], env)).stdout).toContain('No streams.');
+  });
+
+  it('refuses, in one line saying what to do, a log ahead of the transaction counter', async () => {
+    const env = { DATABASE_URL: TEST_DATABASE_URL, STRATA_SCHEMA: schema };
+    expect((await runStrata(['migrate'], env)).code).toBe(0);
+    // What a pg_dump restored onto a younger cluster looks like: ids beyond its counter.
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO ${schema}.events (event_id, stream_id, stream_version, type, schema_version,
+                                      data, metadata, transaction_id)
+         VALUES (gen_random_uuid(), 'user-moved', 1, 'identity.UserRegistered', 1, '{}', '{}',
+                 pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1000000000)`,
+      );
+    } finally {
+      await client.end();
+    }
+    const result = await runStrata(['streams', 'list'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expectOneLineError(
+      result.stderr,
+      /^strata: The log was written by transactions up to id \d+, but this PostgreSQL cluster's transaction counter is only at \d+.*Moving the database/,
+    );
   });
 });

@@ -135,17 +135,35 @@ describe('errors over HTTP, one per class, each writing nothing', () => {
     );
   });
 
-  it('422: a business rejection with its own code and message', async () => {
+  it('409: a duplicate e-mail names the unique constraint and the value, not the owner', async () => {
     await gateway().request('POST', '/commands/identity.RegisterUser', {
       json: { userId: 'edsger', email: 'edsger@example.com', name: 'Edsger' },
     });
     const problem = await refusedCommand(
       'identity.RegisterUser',
       { json: { userId: 'other', email: 'EDSGER@example.com', name: 'Other' } },
-      422,
-      'EMAIL_TAKEN',
+      409,
+      'UNIQUE_VALUE_TAKEN',
     );
-    expect(problem.detail).toBe('EDSGER@example.com belongs to another user');
+    expect(problem).toMatchObject({
+      type: 'https://strata.dev/problems/unique-value-taken',
+      scope: 'identity.unique-email',
+      value: 'edsger@example.com',
+    });
+    expect(JSON.stringify(problem)).not.toMatch(/user-edsger/);
+  });
+
+  it('422: a business rejection with its own code and message', async () => {
+    await gateway().request('POST', '/commands/identity.RegisterUser', {
+      json: { userId: 'barbara', email: 'barbara@example.com', name: 'Barbara' },
+    });
+    const problem = await refusedCommand(
+      'identity.RegisterUser',
+      { json: { userId: 'barbara', email: 'liskov@example.com', name: 'Barbara' } },
+      422,
+      'USER_EXISTS',
+    );
+    expect(problem.detail).toBe('User barbara is registered already');
     const owner = await refusedCommand(
       'projects.CreateProject',
       { json: { projectId: 'orphan', ownerId: 'nobody', name: 'Orphan' } },

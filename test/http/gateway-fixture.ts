@@ -5,7 +5,7 @@ import { devpie } from '../../examples/devpie/app.js';
 import { createSystem, defineApp, type StrataSystem } from '../../src/app/index.js';
 import { buildGateway, type ApiKey } from '../../src/http/index.js';
 import { defineQuery } from '../../src/queries/index.js';
-import { createPgliteDriver } from '../../src/store/index.js';
+import { createPgliteDriver, type SqlDriver } from '../../src/store/index.js';
 
 export const KEYS = {
   writer: 'writer-key-0123456789abcdef',
@@ -44,14 +44,20 @@ export interface GatewayFixture {
   ): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }>;
 }
 
-/** The devpie system on in-memory PGlite behind a gateway that listens on a free port. */
-export function useGateway(): () => GatewayFixture {
+export interface GatewayFixtureOptions {
+  /** The system's database; in-memory PGlite unless given. */
+  readonly openDriver?: () => Promise<SqlDriver>;
+}
+
+/** The devpie system behind a gateway that listens on a free port. */
+export function useGateway(options: GatewayFixtureOptions = {}): () => GatewayFixture {
+  const { openDriver = () => createPgliteDriver() } = options;
   let fixture: GatewayFixture | undefined;
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const system = await createSystem({
       app: defineApp({ ...devpie, queries: [...(devpie.queries ?? []), Explode] }),
-      driver: await createPgliteDriver(),
+      driver: await openDriver(),
     });
     await system.start();
     const gateway = await buildGateway({ system, apiKeys, consistencyTimeoutMs: 300 });

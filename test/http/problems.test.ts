@@ -33,6 +33,13 @@ describe('the problem table', () => {
     expect(unmapped).toEqual([]);
   });
 
+  it('tells clients when to retry each "not now" (503) answer', () => {
+    for (const [code, kind] of Object.entries(PROBLEMS)) {
+      if (kind.status === 503) expect(kind.retryAfterSeconds, code).toBeGreaterThan(0);
+    }
+    expect(PROBLEMS.STORE_UNAVAILABLE?.status).toBe(503);
+  });
+
   it('gives each status a title', () => {
     for (const [code, kind] of Object.entries(PROBLEMS)) {
       expect(kind.title.length, code).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { describePostgres } from '../support/postgres.js';
 import { useTestDatabase } from '../support/test-database.js';
 import { appendContract } from './contract/append.contract.js';
 import { badInputContract } from './contract/bad-input.contract.js';
+import { operationsContract } from './contract/operations.contract.js';
 import { lateCommitContract } from './contract/late-commit.contract.js';
 import { readContract } from './contract/read.contract.js';
 import { snapshotsContract } from './contract/snapshots.contract.js';
@@ -12,5 +13,6 @@ describePostgres('event store on PostgreSQL', () => {
   readContract(db);
   badInputContract(db);
   snapshotsContract(db);
+  operationsContract(db);
   lateCommitContract(db);
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import pg from 'pg';
-import { describe, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 
 /** The PostgreSQL the suites use: `DATABASE_URL`, or the machine's local server. */
 export const TEST_DATABASE_URL =
@@ -55,6 +55,17 @@ export function uniqueSchemaName(prefix = 'strata_test'): string {
   return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
 }
 
+/** A maker of fresh schema names for a suite; every schema it named is dropped after the suite. */
+export function useFreshSchemas(): () => string {
+  const schemas: string[] = [];
+  afterAll(() => Promise.all(schemas.map((schema) => dropSchema(schema))));
+  return () => {
+    const schema = uniqueSchemaName();
+    schemas.push(schema);
+    return schema;
+  };
+}
+
 /** Drops `schema` and everything in it. */
 export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -64,4 +75,62 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/** A session of the shared server, as `pg_stat_activity` shows it. */
+export interface ServerSession {
+  readonly pid: number;
+  readonly applicationName: string;
+}
+
+async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Strata's sessions on `schema`: those whose application_name is `strata…/<schema>` (the pool,
+ * the lease and the LISTEN connections), from any process.
+ */
+export function strataSessionsOf(schema: string): Promise<ServerSession[]> {
+  return withAdminClient(async (client) => {
+    const { rows } = await client.query<ServerSession>(
+      `SELECT pid, application_name AS "applicationName" FROM pg_stat_activity
+        WHERE application_name LIKE 'strata%' AND application_name LIKE '%/' || $1
+        ORDER BY pid`,
+      [schema],
+    );
+    return rows;
+  });
+}
+
+/** Strata's sessions of `schema` with the client's TCP port of each (-1 over a Unix socket). */
+export function serverSessions(
+  schema: string,
+): Promise<(ServerSession & { clientPort: number })[]> {
+  return withAdminClient(async (client) => {
+    const { rows } = await client.query<ServerSession & { clientPort: number }>(
+      `SELECT pid, application_name AS "applicationName", client_port AS "clientPort"
+         FROM pg_stat_activity
+        WHERE application_name LIKE 'strata%' AND application_name LIKE '%/' || $1
+        ORDER BY pid`,
+      [schema],
+    );
+    return rows;
+  });
+}
+
+/** Ends the server sessions named `applicationName`, as a DBA or a failing network would. */
+export function terminateSessions(applicationName: string): Promise<void> {
+  return withAdminClient(async (client) => {
+    await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+      [applicationName],
+    );
+  });
 }

@@ -8,6 +8,7 @@ import {
   type ProjectionDefinition,
 } from '../../src/projections/index.js';
 import { createQueryRunner, defineQuery, type QueryDefinition } from '../../src/queries/index.js';
+import type { PostgresEventStore } from '../../src/store/index.js';
 import { createSubscriptionEngine } from '../../src/subscriptions/index.js';
 import { taskListRegistry, TaskAdded, TaskCompleted, TaskListOpened } from './task-list-domain.js';
 import type { TestDatabase } from './test-database.js';
@@ -91,17 +92,29 @@ export function getSummaryQuery(projection: string): QueryDefinition {
   });
 }
 
+/** How a test read side differs from the default one. */
+export interface ReadSideOptions {
+  /** The store it appends to and reads (another driver stands for another process). */
+  readonly store?: PostgresEventStore;
+  /** How often it follows other processes' switches; default 200 ms. */
+  readonly syncIntervalMs?: number;
+  /** False for a process that appends and queries but runs no subscriber; default true. */
+  readonly startEngine?: boolean;
+}
+
 /** A running read side over the test database: engine, projections and queries. */
 export async function startReadSide(
   db: TestDatabase,
   projections: readonly ProjectionDefinition[],
   queries: readonly QueryDefinition[] = [],
+  options: ReadSideOptions = {},
 ) {
-  const store = await db.openStore({ registry: taskListRegistry });
+  const store = options.store ?? (await db.openStore({ registry: taskListRegistry }));
   const engine = createSubscriptionEngine({ store, pollIntervalMs: 100, leaseRetryMs: 100 });
-  const runtime = createProjectionRuntime({ store, engine, projections, syncIntervalMs: 200 });
+  const syncIntervalMs = options.syncIntervalMs ?? 200;
+  const runtime = createProjectionRuntime({ store, engine, projections, syncIntervalMs });
   await runtime.start();
-  engine.start();
+  if (options.startEngine !== false) engine.start();
   const registry = createMessageRegistry([...queries]);
   const runner = createQueryRunner({ store, registry, projections: runtime, queries });
   return {

@@ -36,6 +36,22 @@ export const testRegistry = createMessageRegistry([ThingHappened, ThingRenamed, 
 /** The registry an older deployment had: `test.ThingSized` at version 1. */
 export const legacyRegistry = createMessageRegistry([ThingHappened, ThingRenamed, ThingSizedV1]);
 
+/** The test registry with an upcaster of `test.ThingSized` that throws. */
+export const brokenUpcasterRegistry = createMessageRegistry([
+  ThingHappened,
+  ThingRenamed,
+  defineEvent({
+    name: ThingSized.name,
+    version: 2,
+    schema: ThingSized.schema,
+    upcasters: [
+      upcaster(1, ThingSizedV1.schema, () => {
+        throw new Error('this upcaster is broken');
+      }),
+    ],
+  }),
+]);
+
 /** A fresh stream id in `category`, so tests sharing one database never collide. */
 export function freshStreamId(category = 'thing'): string {
   return `${category}-${crypto.randomUUID()}`;

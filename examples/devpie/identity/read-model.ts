@@ -11,7 +11,7 @@ export interface UserView extends Record<string, unknown> {
   readonly status: 'active' | 'deactivated';
 }
 
-/** Users by id; inline, so the unique e-mail check sees every committed registration. */
+/** Users by id; inline, so a query right after a command sees its effect. */
 export const userDirectory = defineProjection({
   name: 'identity.users',
   version: 1,

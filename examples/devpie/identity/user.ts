@@ -49,24 +49,9 @@ export const userDecider: Decider<IdentityCommand, IdentityEvent, UserState> = {
   },
 };
 
-/** A user found by the `identity.FindUserByEmail` query. */
-interface UserByEmail {
-  readonly userId: string;
-}
-
+/** Users; unique e-mail addresses are the `identity.unique-email` constraint's job. */
 export const users = defineCommandHandler({
   commands: identityCommands,
   decider: userDecider,
   streamId: (command) => `user-${command.data.userId}`,
-  // E-mail addresses are unique: checked against the users read model, which is inline and so
-  // up to date with every committed registration.
-  async validate(command, _metadata, { query }) {
-    if (command.type === 'identity.DeactivateUser') return;
-    const holder = (await query('identity.FindUserByEmail', {
-      email: command.data.email,
-    })) as UserByEmail | undefined;
-    if (holder !== undefined && holder.userId !== command.data.userId) {
-      throw new DomainError('EMAIL_TAKEN', `${command.data.email} belongs to another user`);
-    }
-  },
 });

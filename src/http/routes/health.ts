@@ -3,6 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { StrataSystem } from '../../app/index.js';
 import { HttpProblemError } from '../problems.js';
 
+/** Readiness's words for why the database does not accept writes; no driver text leaks. */
+const UNAVAILABLE: Readonly<Record<string, string>> = {
+  'read-only': 'The database is read-only: commands cannot be stored',
+  'disk-full': "The database's disk is full: commands cannot be stored",
+  'out-of-resources': 'The database is out of resources (memory, connections)',
+  unreachable: 'The event store is unreachable',
+};
+
 /** `GET /health/live` (the process answers) and `GET /health/ready` (it can do its work). */
 export function healthRoutes(system: StrataSystem, isStarted: () => boolean) {
   return function health(app: FastifyInstance, _options: unknown, done: () => void): void {
@@ -10,12 +18,15 @@ export function healthRoutes(system: StrataSystem, isStarted: () => boolean) {
 
     app.get('/health/ready', async () => {
       if (!isStarted()) throw new HttpProblemError('NOT_READY', 'Still starting');
-      try {
-        await system.store.driver.query('SELECT 1');
-      } catch (error) {
-        throw new HttpProblemError('NOT_READY', 'The event store is unreachable', {
-          cause: error instanceof Error ? error.message : String(error),
-        });
+      const { writable, reason = 'unreachable' } = await system.store.availability();
+      if (!writable) {
+        throw new HttpProblemError(
+          'NOT_READY',
+          UNAVAILABLE[reason] ?? 'The database refuses writes',
+          {
+            reason,
+          },
+        );
       }
       const subscribers = await system.engine.status();
       const failed = subscribers.filter((subscriber) => subscriber.state === 'failed');
@@ -24,6 +35,9 @@ export function healthRoutes(system: StrataSystem, isStarted: () => boolean) {
           subscribers: failed.map((subscriber) => subscriber.name),
         });
       }
+      // A long open transaction does not make this process unready (it holds every reader of
+      // the cluster alike), but it is the first thing to know when read models lag.
+      const { heldBy, seesAllSessions } = await system.store.horizon();
       return {
         status: 'ready',
         subscribers: subscribers.map(({ name, state, lagEvents, parked }) => ({
@@ -32,6 +46,11 @@ export function healthRoutes(system: StrataSystem, isStarted: () => boolean) {
           lagEvents,
           parked,
         })),
+        horizon: {
+          held: heldBy !== undefined,
+          ...(heldBy === undefined ? {} : { heldBy }),
+          seesAllSessions,
+        },
       };
     });
     done();

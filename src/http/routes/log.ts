@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import type { StrataSystem } from '../../app/index.js';
-import { parseCursor, type StoredEvent } from '../../store/index.js';
+import { LOG_START, parseCursor, type LogEntry, type StoredEvent } from '../../store/index.js';
 import { requireRole, type createAuthenticator } from '../auth.js';
 import { HttpProblemError } from '../problems.js';
 
@@ -46,6 +46,16 @@ function envelope(event: StoredEvent) {
   };
 }
 
+/**
+ * An entry of the log as operators see it: an event that cannot be decoded is shown as stored,
+ * with the reason, so the page holding a poison event can still be read.
+ */
+function entryEnvelope({ event, problem }: LogEntry) {
+  return problem === undefined
+    ? envelope(event)
+    : { ...envelope(event), undecodable: { reason: problem.reason, message: problem.message } };
+}
+
 /** `GET /streams/{id}` and `GET /events`: the log itself, paged, for operators. */
 export function logRoutes(system: StrataSystem, auth: ReturnType<typeof createAuthenticator>) {
   return function log(app: FastifyInstance, _options: unknown, done: () => void): void {
@@ -76,19 +86,20 @@ export function logRoutes(system: StrataSystem, auth: ReturnType<typeof createAu
       requireRole(auth.authenticate(request.headers), 'admin');
       const { after, types, categories } = request.query;
       const limit = integerParam('limit', request.query.limit, 100, 1, MAX_PAGE);
-      const events: StoredEvent[] = [];
       const typeList = listParam(types);
       const categoryList = listParam(categories);
-      for await (const event of system.store.readAll({
-        ...(after === undefined ? {} : { after: parseCursor(after) }),
-        ...(typeList === undefined ? {} : { types: typeList }),
-        ...(categoryList === undefined ? {} : { categories: categoryList }),
-        limit,
-        batchSize: limit,
-      })) {
-        events.push(event);
-      }
-      return { events: events.map(envelope), next: events.at(-1)?.cursor ?? after ?? null };
+      const page = await system.store.readPage(
+        after === undefined ? LOG_START : parseCursor(after),
+        {
+          ...(typeList === undefined ? {} : { types: typeList }),
+          ...(categoryList === undefined ? {} : { categories: categoryList }),
+          limit,
+        },
+      );
+      return {
+        events: page.entries.map(entryEnvelope),
+        next: page.entries.at(-1)?.event.cursor ?? after ?? null,
+      };
     });
     done();
   };

@@ -28,14 +28,38 @@ export async function createStorage(
     ...Object.entries(projection.tables ?? {}).map(
       ([name, columns]) => `CREATE TABLE IF NOT EXISTS ${storage.tables[name]} (${columns})`,
     ),
+    // Each table says which generation owns it, so whichever version drops the generation
+    // finds every table, its own definition's or not (a newer version may have added some).
+    ...[storage.documents, ...Object.values(storage.tables)].map(
+      (table) => `COMMENT ON TABLE ${table} IS '${ownerMark(storage)}'`,
+    ),
   ];
   await sql.exec(statements.join(';\n'));
 }
 
-/** Drops a generation's tables. */
+/** What a generation's tables carry as their comment; projection names are plain identifiers. */
+function ownerMark(storage: Storage): string {
+  return `strata projection ${storage.projection} generation ${storage.generation}`;
+}
+
+/**
+ * Drops a generation's tables: those this definition names and those marked as the
+ * generation's, which another version of the projection may have created.
+ */
 export async function dropStorage(sql: SqlExecutor, storage: Storage): Promise<void> {
-  const tables = [storage.documents, ...Object.values(storage.tables)];
-  await sql.exec(`DROP TABLE IF EXISTS ${tables.join(', ')}`);
+  const marked = await sql.query<{ table: string }>(
+    `SELECT c.relname AS table FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND c.relkind = 'r'
+        AND obj_description(c.oid, 'pg_class') = $1`,
+    [ownerMark(storage)],
+  );
+  const tables = new Set([
+    storage.documents,
+    ...Object.values(storage.tables),
+    ...marked.map((row) => row.table),
+  ]);
+  await sql.exec(`DROP TABLE IF EXISTS ${[...tables].join(', ')}`);
 }
 
 /** A projection's row: which generation serves queries and which one is being built. */
@@ -48,13 +72,12 @@ export interface ProjectionRow {
   readonly last_generation: number;
 }
 
+const ROW_COLUMNS = `name, active_generation, active_version, building_generation,
+  building_version, last_generation`;
+
 /** Every projection's row, for operators. */
 export async function readProjectionRows(sql: SqlExecutor): Promise<ProjectionRow[]> {
-  return sql.query<ProjectionRow>(
-    `SELECT name, active_generation, active_version, building_generation, building_version,
-            last_generation
-       FROM projections ORDER BY name`,
-  );
+  return sql.query<ProjectionRow>(`SELECT ${ROW_COLUMNS} FROM projections ORDER BY name`);
 }
 
 export async function readProjectionRow(
@@ -62,11 +85,25 @@ export async function readProjectionRow(
   name: string,
 ): Promise<ProjectionRow | undefined> {
   const [row] = await sql.query<ProjectionRow>(
-    `SELECT name, active_generation, active_version, building_generation, building_version,
-            last_generation
-       FROM projections WHERE name = $1`,
+    `SELECT ${ROW_COLUMNS} FROM projections WHERE name = $1`,
     [name],
     'strata_read_projection',
+  );
+  return row;
+}
+
+/**
+ * The projection's row, share-locked for the rest of the transaction: the generations it names
+ * are neither switched nor dropped until the transaction ends (both lock the row for update).
+ */
+export async function shareProjectionRow(
+  sql: SqlExecutor,
+  name: string,
+): Promise<ProjectionRow | undefined> {
+  const [row] = await sql.query<ProjectionRow>(
+    `SELECT ${ROW_COLUMNS} FROM projections WHERE name = $1 FOR SHARE`,
+    [name],
+    'strata_share_projection',
   );
   return row;
 }
@@ -77,13 +114,20 @@ export async function lockProjectionRow(sql: SqlExecutor, name: string): Promise
     name,
   ]);
   const [row] = await sql.query<ProjectionRow>(
-    `SELECT name, active_generation, active_version, building_generation, building_version,
-            last_generation
-       FROM projections WHERE name = $1 FOR UPDATE`,
+    `SELECT ${ROW_COLUMNS} FROM projections WHERE name = $1 FOR UPDATE`,
     [name],
   );
   if (row === undefined) throw new Error(`projection row ${name} vanished`);
   return row;
+}
+
+/** Records that no generation of `name` is being built any more. */
+export async function stopBuilding(sql: SqlExecutor, name: string): Promise<void> {
+  await sql.query(
+    `UPDATE projections SET building_generation = NULL, building_version = NULL,
+            updated_at = now() WHERE name = $1`,
+    [name],
+  );
 }
 
 /** Records a new generation being built for `version`; returns its number. */

@@ -1,29 +1,30 @@
 import type { MessageRegistry } from '../../messages/index.js';
-import { encodeCursor } from '../cursor.js';
 import { ConcurrencyError, InvalidArgumentError, isConcurrencyError } from '../errors.js';
 import { assertValidStreamId } from '../stream-id.js';
 import {
   ANY,
-  NO_STREAM,
-  STREAM_EXISTS,
   type AppendOptions,
   type AppendResult,
   type CommitNotice,
   type CommandRecord,
   type EventStore,
-  type ExpectedVersion,
   type NewEvent,
+  type StoredEvent,
   type Unsubscribe,
 } from '../types.js';
+import { appendResult, encodeExpectedVersion, versionMatches } from './append-result.js';
 import { READ_HEAD } from './append-sql.js';
 import { appendStatement, type AppendedRow } from './append-statement.js';
+import { watchAvailability, type Availability } from './availability.js';
 import { findCommand } from './commands.js';
 import { createCommitSignal } from './commit-signal.js';
 import type { SqlDriver, SqlExecutor } from './drivers/types.js';
 import { encodeEvents, type EncodedEvents } from './encode-events.js';
+import { readHorizon, type HorizonReport } from './horizon.js';
 import { migrate } from './migrate.js';
 import { createEventReader } from './read-events.js';
 import { createSnapshotStore } from './snapshot-store.js';
+import { assertTransactionCounterAhead } from './transaction-counter.js';
 import { isStreamVersionTaken, translateAppendError } from './translate-error.js';
 
 export interface PostgresEventStoreOptions {
@@ -42,12 +43,19 @@ export type TransactionalEventStore = Omit<EventStore, 'onCommit' | 'close'> & {
   readonly sql: SqlExecutor;
 };
 
-/** Work that must commit with the appends it watches (inline projections). */
+/** Work that must commit with the appends it watches (inline projections, unique claims). */
 export interface AppendHook {
   /** Whether appends of events of these types concern it. */
   wants(types: readonly string[]): boolean;
-  /** Runs in the append's transaction, after its events are written. */
-  afterAppend(tx: TransactionalEventStore, appended: AppendResult): Promise<void>;
+  /**
+   * Runs in the append's transaction, after its events are written; `events` are those events
+   * read back as stored (validated, upcast), read once for all the hooks of the append.
+   */
+  afterAppend(
+    tx: TransactionalEventStore,
+    appended: AppendResult,
+    events: readonly StoredEvent[],
+  ): Promise<void>;
 }
 
 /** The event store on PostgreSQL or PGlite: one SQL implementation, either driver. */
@@ -63,9 +71,18 @@ export interface PostgresEventStore extends EventStore {
    * it writes through `store.sql`. A conflict aborts the whole transaction: retry all of `work`.
    */
   transaction<T>(work: (store: TransactionalEventStore) => Promise<T>): Promise<T>;
+  /** Whether the database accepts writes now (read-only, disk full, unreachable): readiness. */
+  availability(): Promise<Availability>;
+  /**
+   * The open transaction holding every reader of the log back, when it has been open for at
+   * least `olderThanMs` (default 1 s): the first thing to look at when readers stall.
+   */
+  horizon(options?: { olderThanMs?: number }): Promise<HorizonReport>;
 }
 
 const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+/** Below this age an open transaction is ordinary traffic, not a stalled horizon. */
+const DEFAULT_HORIZON_REPORT_MS = 1_000;
 /** How often an append with `ANY`/`STREAM_EXISTS` retries after losing a race for a version. */
 const UNPINNED_APPEND_ATTEMPTS = 10;
 
@@ -96,7 +113,11 @@ type AppendOutcome =
 export async function createPostgresEventStore(
   options: PostgresEventStoreOptions,
 ): Promise<PostgresEventStore> {
-  const { driver, registry, maxEventBytes = DEFAULT_MAX_EVENT_BYTES } = options;
+  const { registry, maxEventBytes = DEFAULT_MAX_EVENT_BYTES } = options;
+  // Every user of the store's driver (appends, projections, subscribers) gets the database's
+  // "not now" refusals as StoreUnavailableError.
+  const watched = watchAvailability(options.driver);
+  const driver = watched.driver;
   if (!Number.isInteger(maxEventBytes) || maxEventBytes < 1) {
     throw new InvalidArgumentError(
       'maxEventBytes',
@@ -104,6 +125,7 @@ export async function createPostgresEventStore(
     );
   }
   if (options.migrate !== false) await migrate(driver);
+  await assertTransactionCounterAhead(driver);
   const commits = createCommitSignal(driver);
   // PGlite plans every statement it runs; PL/pgSQL functions keep their plans.
   const viaFunctions = driver.kind === 'pglite';
@@ -181,9 +203,7 @@ export async function createPostgresEventStore(
         if (outcome.kind === 'appended') {
           const result = appendResult(streamId, outcome.rows, encoded);
           if (encoded.ids.length > 0) onAppended({ types: encoded.types, streamIds: [streamId] });
-          if (self !== undefined) {
-            for (const hook of hooksFor(encoded.types)) await hook.afterAppend(self(), result);
-          }
+          if (self !== undefined) await runHooks(self(), result, hooksFor(encoded.types));
           return result;
         }
         if (outcome.kind === 'conflict') {
@@ -247,6 +267,8 @@ export async function createPostgresEventStore(
     driver,
     ...operationsOn(driver, commits.committed, undefined),
     transaction,
+    availability: () => watched.availability(),
+    horizon: ({ olderThanMs = DEFAULT_HORIZON_REPORT_MS } = {}) => readHorizon(driver, olderThanMs),
     addAppendHook(hook) {
       hooks.add(hook);
       return () => hooks.delete(hook);
@@ -259,50 +281,18 @@ export async function createPostgresEventStore(
   };
 }
 
-function encodeExpectedVersion(expected: ExpectedVersion): number {
-  switch (expected) {
-    case ANY:
-      return -1;
-    case STREAM_EXISTS:
-      return -2;
-    case NO_STREAM:
-      return 0;
-    default:
-      if (!Number.isSafeInteger(expected) || expected < 0) {
-        throw new InvalidArgumentError(
-          'expectedVersion',
-          `must be a version >= 0, NO_STREAM, STREAM_EXISTS or ANY; got ${String(expected)}`,
-        );
-      }
-      return expected;
-  }
-}
-
-/** The statement's version check, for telling its two reasons to refuse apart. */
-function versionMatches(expected: number, actual: number): boolean {
-  return expected === -1 || (expected === -2 && actual > 0) || expected === actual;
-}
-
-function appendResult(
-  streamId: string,
-  rows: readonly AppendedRow[],
-  encoded: EncodedEvents,
-): AppendResult {
-  const last = rows.at(-1);
-  // Rows come back in insertion order, which is version order; ids and types are in that order.
-  const appended = rows.filter((row) => row.global_position !== null);
-  return {
-    streamId,
-    streamVersion: last?.stream_version ?? 0,
-    events: appended.map((row, index) => ({
-      id: encoded.ids[index] ?? '',
-      type: encoded.types[index] ?? '',
-      streamVersion: row.stream_version,
-      globalPosition: row.global_position ?? 0,
-    })),
-    cursor:
-      last?.global_position == null || last.transaction_id === null
-        ? undefined
-        : encodeCursor(last.transaction_id, last.global_position),
-  };
+/** Runs `hooks` on an append in its transaction, with its events read back once for all. */
+async function runHooks(
+  tx: TransactionalEventStore,
+  appended: AppendResult,
+  hooks: readonly AppendHook[],
+): Promise<void> {
+  const first = appended.events[0];
+  const last = appended.events.at(-1);
+  if (hooks.length === 0 || first === undefined || last === undefined) return;
+  const events = await tx.readStream(appended.streamId, {
+    from: first.streamVersion,
+    to: last.streamVersion,
+  });
+  for (const hook of hooks) await hook.afterAppend(tx, appended, events);
 }

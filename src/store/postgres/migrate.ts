@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 
-import { installAppendFunctions } from './append-functions.js';
+import { appendFunctionsAreCurrent, installAppendFunctions } from './append-functions.js';
 import type { SqlDriver, SqlExecutor } from './drivers/types.js';
 
 /** One numbered `.sql` file of `migrations/`. */
@@ -38,6 +38,10 @@ export async function loadMigrations(): Promise<Migration[]> {
  * files are idempotent too.
  */
 export async function migrate(driver: SqlDriver): Promise<MigrationReport> {
+  const migrations = await loadMigrations();
+  // Nothing to do is found by reading only, so a read-only database (a standby, a database set
+  // read-only by its operator) with a current schema can still be opened.
+  if (await isUpToDate(driver, migrations)) return { applied: [] };
   const lockKey = `strata.migrate.${driver.schema}`;
   const lock = (tx: SqlExecutor) =>
     tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
@@ -53,7 +57,7 @@ export async function migrate(driver: SqlDriver): Promise<MigrationReport> {
       );`);
   });
   const applied: string[] = [];
-  for (const migration of await loadMigrations()) {
+  for (const migration of migrations) {
     const ran = await driver.transaction(async (tx) => {
       await lock(tx);
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
@@ -74,4 +78,19 @@ export async function migrate(driver: SqlDriver): Promise<MigrationReport> {
     await installAppendFunctions(tx);
   });
   return { applied };
+}
+
+/** True when every migration is recorded and the append functions are this code's. */
+async function isUpToDate(driver: SqlDriver, migrations: readonly Migration[]): Promise<boolean> {
+  const [table] = await driver.query<{ found: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS found',
+    [`${driver.schema}.schema_migrations`],
+  );
+  if (table?.found !== true) return false;
+  const recorded = await driver.query<{ version: number }>('SELECT version FROM schema_migrations');
+  const versions = new Set(recorded.map((row) => row.version));
+  return (
+    migrations.every((migration) => versions.has(migration.version)) &&
+    (await appendFunctionsAreCurrent(driver))
+  );
 }

@@ -5,38 +5,25 @@ import { assertValidStreamId } from '../stream-id.js';
 import type { Cursor } from '../cursor.js';
 import type {
   Backlog,
+  BacklogOptions,
   EventFilter,
   ListStreamsOptions,
-  StreamSummary,
-  EventMetadata,
+  LogPage,
   ReadAllOptions,
+  ReadPageOptions,
   ReadStreamOptions,
   StoredEvent,
+  StreamSummary,
 } from '../types.js';
+import { decodeRow, EVENT_COLUMNS, eventOf, type EventRow } from './decode-event.js';
 import type { SqlExecutor } from './drivers/types.js';
+import { readPage } from './read-page.js';
 
-/** A row of `events` as the read queries select it. */
-interface EventRow {
-  readonly global_position: number;
-  readonly event_id: string;
-  readonly stream_id: string;
-  readonly stream_version: number;
-  readonly type: string;
-  readonly schema_version: number;
-  readonly data: unknown;
-  readonly metadata: EventMetadata;
-  readonly recorded_at: Date;
-  readonly transaction_id: number;
-}
-
-const COLUMNS = `global_position, event_id, stream_id, stream_version, type, schema_version,
-  data, metadata, recorded_at, transaction_id`;
-
-const READ_STREAM_FORWARD = `SELECT ${COLUMNS} FROM events
+const READ_STREAM_FORWARD = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE stream_id = $1 AND stream_version BETWEEN $2 AND $3
   ORDER BY stream_version LIMIT $4`;
 
-const READ_STREAM_BACKWARD = `SELECT ${COLUMNS} FROM events
+const READ_STREAM_BACKWARD = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE stream_id = $1 AND stream_version BETWEEN $2 AND $3
   ORDER BY stream_version DESC LIMIT $4`;
 
@@ -46,7 +33,7 @@ const READ_STREAM_BACKWARD = `SELECT ${COLUMNS} FROM events
 // commits later sorts after everything returned now. The cursor is that pair: a cursor on the
 // position alone still skips an event whose transaction took its id earlier but drew a lower
 // position after the reader passed it.
-const READ_ALL = `SELECT ${COLUMNS} FROM events
+const READ_ALL = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE (transaction_id, global_position) > ($1::bigint, $2::bigint)
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
     AND ($4::text[] IS NULL OR type = ANY($4::text[]))
@@ -54,11 +41,24 @@ const READ_ALL = `SELECT ${COLUMNS} FROM events
   ORDER BY transaction_id, global_position
   LIMIT $3`;
 
-const BACKLOG = `SELECT count(*) AS events, min(recorded_at) AS oldest FROM events
+const MATCHES = `($3::text[] IS NULL OR type = ANY($3::text[]))
+    AND ($4::text[] IS NULL OR split_part(stream_id, '-', 1) = ANY($4::text[]))`;
+
+const BACKLOG = `SELECT count(*) AS events, min(recorded_at) AS oldest, NULL AS examined FROM events
   WHERE (transaction_id, global_position) > ($1::bigint, $2::bigint)
     AND (transaction_id, global_position) <= ($5::bigint, $6::bigint)
-    AND ($3::text[] IS NULL OR type = ANY($3::text[]))
-    AND ($4::text[] IS NULL OR split_part(stream_id, '-', 1) = ANY($4::text[]))`;
+    AND ${MATCHES}`;
+
+// Walks the first $7 events of the range in read order (the read-order index, however long
+// the log) and counts the matching ones among them.
+const BOUNDED_BACKLOG = `SELECT count(*) FILTER (WHERE ${MATCHES}) AS events,
+    coalesce(min(recorded_at) FILTER (WHERE ${MATCHES}),
+             CASE WHEN count(*) >= $7 THEN min(recorded_at) END) AS oldest,
+    count(*) AS examined
+  FROM (SELECT type, stream_id, recorded_at FROM events
+         WHERE (transaction_id, global_position) > ($1::bigint, $2::bigint)
+           AND (transaction_id, global_position) <= ($5::bigint, $6::bigint)
+         ORDER BY transaction_id, global_position LIMIT $7) AS examined`;
 
 /** Beyond every real cursor: no upper bound. */
 const LOG_END = { transactionId: '9223372036854775807', globalPosition: '9223372036854775807' };
@@ -73,7 +73,13 @@ export interface EventReader {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
   streamVersion(streamId: string): Promise<number>;
-  backlog(after: Cursor | undefined, filter?: EventFilter, upTo?: Cursor): Promise<Backlog>;
+  readPage(after: Cursor, options: ReadPageOptions): Promise<LogPage>;
+  backlog(
+    after: Cursor | undefined,
+    filter?: EventFilter,
+    upTo?: Cursor,
+    options?: BacklogOptions,
+  ): Promise<Backlog>;
   cursorAt(globalPosition: number): Promise<Cursor | undefined>;
   listStreams(options?: ListStreamsOptions): Promise<StreamSummary[]>;
 }
@@ -82,24 +88,7 @@ export function createEventReader(
   sql: SqlExecutor,
   registry: MessageRegistry | undefined,
 ): EventReader {
-  const toStoredEvent = (row: EventRow): StoredEvent => {
-    const definition = registry?.event(row.type);
-    return {
-      id: row.event_id,
-      type: row.type,
-      schemaVersion: definition?.version ?? row.schema_version,
-      data:
-        definition === undefined || registry === undefined
-          ? row.data
-          : registry.upcast(row.type, row.schema_version, row.data),
-      metadata: row.metadata,
-      streamId: row.stream_id,
-      streamVersion: row.stream_version,
-      globalPosition: row.global_position,
-      cursor: encodeCursor(row.transaction_id, row.global_position),
-      recordedAt: row.recorded_at,
-    };
-  };
+  const toStoredEvent = (row: EventRow): StoredEvent => eventOf(decodeRow(row, registry));
 
   return {
     async readStream(streamId, options = {}) {
@@ -143,19 +132,31 @@ export function createEventReader(
       }
     },
 
-    async backlog(after, filter = {}, upTo) {
+    readPage: (after, options) => readPage(sql, registry, after, options),
+
+    async backlog(after, filter = {}, upTo, { maxRows } = {}) {
       const from = decodeCursor(after ?? LOG_START);
       const to = upTo === undefined ? LOG_END : decodeCursor(upTo);
-      const [row] = await sql.query<{ events: number; oldest: Date | null }>(
-        BACKLOG,
+      const bounded = maxRows !== undefined;
+      const [row] = await sql.query<{
+        events: number;
+        oldest: Date | null;
+        examined: number | null;
+      }>(
+        bounded ? BOUNDED_BACKLOG : BACKLOG,
         [
           ...[from.transactionId, from.globalPosition],
           ...[filter.types ?? null, filter.categories ?? null],
           ...[to.transactionId, to.globalPosition],
+          ...(bounded ? [positive('maxRows', maxRows)] : []),
         ],
-        'strata_backlog',
+        bounded ? 'strata_bounded_backlog' : 'strata_backlog',
       );
-      return { events: row?.events ?? 0, oldestRecordedAt: row?.oldest ?? undefined };
+      return {
+        events: row?.events ?? 0,
+        oldestRecordedAt: row?.oldest ?? undefined,
+        complete: !bounded || (row?.examined ?? 0) < maxRows,
+      };
     },
 
     async listStreams({ category, after, limit = 100 } = {}) {

@@ -1,4 +1,9 @@
-import { DuplicateCommandError, InvalidArgumentError } from '../errors.js';
+import {
+  DuplicateCommandError,
+  InvalidArgumentError,
+  StoreUnavailableError,
+  type UnavailableReason,
+} from '../errors.js';
 import type { PostgresErrorFields } from './drivers/types.js';
 
 /** SQLSTATE of a unique-key violation. */
@@ -37,4 +42,39 @@ export function translateAppendError(error: unknown, commandId: string | undefin
     );
   }
   return error;
+}
+
+/** Network failures of the driver itself (no SQLSTATE): the server is gone or restarting. */
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+/** `pg`'s own errors, with no code, when the server closed the connection. */
+const CONNECTION_LOST = /^Connection terminated( unexpectedly)?$|is not queryable/;
+
+/**
+ * Why `error` means the database refuses work for now, if it does: SQLSTATE 25006 (read-only
+ * transaction: `default_transaction_read_only`, a standby), class 53 (53100 disk full, out of
+ * memory or connections), class 08 and 57P01-57P03 (connection lost, shutting down, starting),
+ * and the driver's own "connection lost" errors.
+ */
+export function unavailableReason(error: unknown): UnavailableReason | undefined {
+  if (error instanceof StoreUnavailableError) return error.reason;
+  const code = sqlState(error);
+  if (code === undefined) {
+    return error instanceof Error && CONNECTION_LOST.test(error.message)
+      ? 'unreachable'
+      : undefined;
+  }
+  if (code === '25006') return 'read-only';
+  if (code === '53100') return 'disk-full';
+  if (code.startsWith('53')) return 'out-of-resources';
+  if (code.startsWith('08') || /^57P0[123]$/.test(code) || NETWORK_ERRORS.has(code)) {
+    return 'unreachable';
+  }
+  return undefined;
+}
+
+/** `error` as a `StoreUnavailableError` (keeping it as the cause) when it is one; else as is. */
+export function translateUnavailable(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError) return error;
+  const reason = unavailableReason(error);
+  return reason === undefined ? error : new StoreUnavailableError(reason, { cause: error });
 }

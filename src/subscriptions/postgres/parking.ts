@@ -118,21 +118,39 @@ export async function countParked(sql: SqlExecutor, subscriber: string): Promise
 
 /**
  * Asks whichever process runs `subscriber` to retry or skip its failed event at `position`.
- * False when there is no such failed event.
+ * Returns the event's stream; `undefined` when there is no such failed event.
  */
 export async function requestParkedAction(
   sql: SqlExecutor,
   subscriber: string,
   globalPosition: number,
   action: 'retry' | 'skip',
-): Promise<boolean> {
-  const rows = await sql.query(
+): Promise<string | undefined> {
+  const [row] = await sql.query<{ stream_id: string }>(
     `UPDATE parked_events SET requested_action = $3, updated_at = now()
       WHERE subscriber = $1 AND global_position = $2 AND status = 'failed'
-     RETURNING 1`,
+     RETURNING stream_id`,
     [subscriber, globalPosition, action],
   );
-  return rows.length === 1;
+  return row?.stream_id;
+}
+
+/**
+ * Whether the events of `streamId` parked behind a settled one are still being released: the
+ * stream's first held event is a blocked one, no longer behind a failed one.
+ */
+export async function isReleasing(
+  sql: SqlExecutor,
+  subscriber: string,
+  streamId: string,
+): Promise<boolean> {
+  const [first] = await sql.query<{ status: string }>(
+    `SELECT status FROM parked_events
+      WHERE subscriber = $1 AND stream_id = $2 AND status IN ('failed', 'blocked')
+      ORDER BY transaction_id, global_position LIMIT 1`,
+    [subscriber, streamId],
+  );
+  return first?.status === 'blocked';
 }
 
 /** Streams of `subscriber` with a retry or skip requested on their failed event. */

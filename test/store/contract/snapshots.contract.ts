@@ -34,5 +34,31 @@ export function snapshotsContract(db: () => TestDatabase): void {
       await snapshots.save({ streamId, streamVersion: 15, stateVersion: 2, state: { sum: 15 } });
       expect(await snapshots.load(streamId)).toMatchObject({ streamVersion: 15, stateVersion: 2 });
     });
+
+    it('keeps what shaped the state, and replaces a snapshot shaped otherwise', async () => {
+      const { snapshots } = db().store;
+      const streamId = freshStreamId();
+      const eventShapes = { 'tests.Added': '1' };
+      await snapshots.save({
+        streamId,
+        streamVersion: 20,
+        stateVersion: 1,
+        state: {},
+        eventShapes,
+      });
+      expect(await snapshots.load(streamId)).toMatchObject({ streamVersion: 20, eventShapes });
+      const upcast = { 'tests.Added': '2:abc' };
+      await snapshots.save({
+        streamId,
+        streamVersion: 15,
+        stateVersion: 1,
+        state: {},
+        eventShapes: upcast,
+      });
+      expect(await snapshots.load(streamId)).toMatchObject({
+        streamVersion: 15,
+        eventShapes: upcast,
+      });
+    });
   });
 }

@@ -39,10 +39,14 @@ export function inProcessLease(
 /**
  * Leases as PostgreSQL session advisory locks, all held on one dedicated connection: if this
  * process dies or the connection drops, the server releases them and another process can take
- * over. A dropped connection ends every lease taken on it.
+ * over. A dropped connection ends every lease taken on it; the next lease opens a new one.
+ * `close` ends every connection this made, including any still connecting.
  */
 export function createAdvisoryLeases(config: pg.ClientConfig, namespace: string) {
   const local = createLocalLeases();
+  /** Every connection opened and not yet ended: `close` ends them all. */
+  const clients = new Set<pg.Client>();
+  let closed = false;
   let session: Promise<{ client: pg.Client; lost: Promise<void> }> | undefined;
   // One connection answers one query at a time: lease requests take turns.
   let turn: Promise<unknown> = Promise.resolve();
@@ -52,26 +56,34 @@ export function createAdvisoryLeases(config: pg.ClientConfig, namespace: string)
     return result;
   };
 
-  const openSession = async () => {
+  const openSession = () => {
     const client = new pg.Client(config);
-    const lost = new Promise<void>((settle) => {
-      const end = () => {
-        session = undefined;
-        settle();
-      };
-      client.on('error', end);
-      client.on('end', end);
+    clients.add(client);
+    let settleLost = (): void => undefined;
+    const lost = new Promise<void>((settle) => (settleLost = settle));
+    const opened = client.connect().then(() => ({ client, lost }));
+    const dropped = () => {
+      // pg reports a drop as 'error' and later 'end': by then a replacement may be the
+      // session, and forgetting it would leave it open after close.
+      if (session === opened) session = undefined;
+      settleLost();
+      client.end().catch(() => undefined);
+    };
+    client.on('error', dropped);
+    client.on('end', () => {
+      clients.delete(client);
+      dropped();
     });
-    await client.connect();
-    return { client, lost };
+    return opened;
   };
 
   return {
     async tryLease(key: string): Promise<Lease | undefined> {
+      if (closed) throw new Error('The store is closed');
       if (!local.take(key)) return undefined;
+      const current = (session ??= openSession());
       try {
-        session ??= openSession();
-        const { client, lost } = await session;
+        const { client, lost } = await current;
         const lockKey = `${namespace}:${key}`;
         const { rows } = await inTurn(() =>
           client.query<{ locked: boolean }>(
@@ -97,14 +109,14 @@ export function createAdvisoryLeases(config: pg.ClientConfig, namespace: string)
         };
       } catch (error) {
         local.drop(key);
-        session = undefined;
+        if (session === current) session = undefined;
         throw error;
       }
     },
     async close(): Promise<void> {
-      const current = await session?.catch(() => undefined);
+      closed = true;
       session = undefined;
-      await current?.client.end().catch(() => undefined);
+      await Promise.all([...clients].map((client) => client.end().catch(() => undefined)));
     },
   };
 }

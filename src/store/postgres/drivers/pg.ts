@@ -1,5 +1,7 @@
 import pg from 'pg';
 
+import { TransactionRolledBackError } from '../../errors.js';
+import { unavailableReason } from '../translate-error.js';
 import { createAdvisoryLeases } from './leases.js';
 import { assertSchemaName, type SqlDriver, type SqlExecutor } from './types.js';
 
@@ -10,7 +12,16 @@ export interface PgDriverOptions {
   readonly schema?: string;
   /** Most connections the pool opens; default 10. */
   readonly maxConnections?: number;
+  /**
+   * PostgreSQL ends a session of Strata's that sits idle inside a transaction for longer than
+   * this, in milliseconds, so a stuck one cannot hold the log's visibility horizon (and so every
+   * reader) back for good; 0 turns it off. Default 60 000. A setting in the URL's `options` wins.
+   */
+  readonly idleInTransactionTimeoutMs?: number;
 }
+
+/** The default of `idleInTransactionTimeoutMs`. */
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
 const INT8_OID = 20;
 const INT8_ARRAY_OID = 1016;
@@ -28,61 +39,125 @@ const types: pg.CustomTypesConfig = {
   }) as typeof pg.types.getTypeParser,
 };
 
-/** A driver over a `pg` connection pool, for a PostgreSQL server. */
+/**
+ * A driver over a `pg` connection pool, for a PostgreSQL server. Its sessions are named in
+ * `pg_stat_activity.application_name`: `strata/<schema>` for the pool, `strata-lease/<schema>`
+ * and `strata-listen/<schema>` for the dedicated lease and LISTEN connections (unless the URL
+ * sets `application_name`). `close` ends every connection it opened.
+ */
 export function createPgDriver(options: PgDriverOptions): SqlDriver {
-  const { connectionString, schema = 'strata', maxConnections = 10 } = options;
+  const {
+    connectionString,
+    schema = 'strata',
+    maxConnections = 10,
+    idleInTransactionTimeoutMs = IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  } = options;
   assertSchemaName(schema);
-  const config: pg.PoolConfig = {
-    ...withSearchPath(connectionString, schema),
-    max: maxConnections,
+  const config: pg.ClientConfig = {
+    ...withSessionOptions(connectionString, schema, idleInTransactionTimeoutMs),
     types,
+    // A peer that vanishes without closing (a dead host, a dropped NAT entry) is noticed.
+    keepAlive: true,
   };
-  const pool = new pg.Pool(config);
-  const leases = createAdvisoryLeases(config, schema);
+  const pool = new pg.Pool({
+    ...config,
+    max: maxConnections,
+    application_name: `strata/${schema}`,
+  });
+  const leases = createAdvisoryLeases(
+    { ...config, application_name: `strata-lease/${schema}` },
+    schema,
+  );
+  const listenConfig = { ...config, application_name: `strata-listen/${schema}` };
+  /** Listeners still running: `close` stops those their owners did not. */
+  const listeners = new Set<() => Promise<void>>();
+  let closed = false;
+  const refuseIfClosed = () => {
+    if (closed) throw new Error('The store is closed');
+  };
   // An idle client that loses its connection emits here; the pool drops it and opens another.
   pool.on('error', () => undefined);
 
   return {
     kind: 'pg',
     schema,
-    ...executorOf(pool),
+    ...poolExecutorOf(pool),
     async transaction(work) {
       const client = await pool.connect();
+      // A session that ends between statements (the idle-in-transaction timeout, a terminated
+      // backend) is reported as an 'error' event, which would crash the process unheard.
+      let dropped: Error | undefined;
+      const onError = (error: Error) => {
+        dropped ??= error;
+      };
+      client.on('error', onError);
+      let failure: unknown;
       try {
         await client.query('BEGIN');
         const result = await work(executorOf(client));
-        await client.query('COMMIT');
+        const committed = await client.query('COMMIT');
+        // PostgreSQL answers the COMMIT of a transaction a failed statement aborted with
+        // ROLLBACK, not an error: the caller must not believe its work was stored.
+        if (committed.command === 'ROLLBACK') throw new TransactionRolledBackError();
         return result;
       } catch (error) {
+        failure = error;
         await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        // Says why ("terminating connection due to …"), where the failed statement cannot.
+        throw dropped ?? error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // With an error the pool discards the client instead of reusing it: a dead connection,
+        // or a session refused as read-only, which keeps its read-only default (set when it
+        // connected) after the database is writable again.
+        const unusable = unavailableReason(failure) === undefined ? undefined : (failure as Error);
+        client.release(dropped ?? unusable);
       }
     },
-    listen: (channel, onNotification) => listenOn(config, channel, onNotification),
+    async listen(channel, onNotification) {
+      refuseIfClosed();
+      const stop = await listenOn(listenConfig, channel, onNotification);
+      try {
+        refuseIfClosed();
+      } catch (error) {
+        // Closed while connecting: this connection is not left behind.
+        await stop();
+        throw error;
+      }
+      const unlisten = async () => {
+        listeners.delete(unlisten);
+        await stop();
+      };
+      listeners.add(unlisten);
+      return unlisten;
+    },
     tryLease: (key) => leases.tryLease(key),
     async close() {
-      await leases.close();
+      closed = true;
+      await Promise.all([leases.close(), ...[...listeners].map((unlisten) => unlisten())]);
       await pool.end();
     },
   };
 }
 
 /**
- * Adds `search_path` to the connection's startup options. Options given in the URL win over the
- * config object in `pg`, so the URL's own options are moved into the merged value.
+ * Adds Strata's session settings to the connection's startup options: the idle-in-transaction
+ * timeout first, so the URL's own options can override it, and `search_path` last, so they
+ * cannot. Options given in the URL win over the config object in `pg`, so the URL's own options
+ * are moved into the merged value.
  */
-function withSearchPath(
+function withSessionOptions(
   connectionString: string,
   schema: string,
+  idleInTransactionTimeoutMs: number,
 ): { connectionString: string; options: string } {
   const url = new URL(connectionString);
   const own = url.searchParams.get('options');
   url.searchParams.delete('options');
+  const timeout = `-c idle_in_transaction_session_timeout=${Math.round(idleInTransactionTimeoutMs)}`;
   return {
     connectionString: url.toString(),
-    options: [own, `-c search_path=${schema}`].filter(Boolean).join(' '),
+    options: [timeout, own, `-c search_path=${schema}`].filter(Boolean).join(' '),
   };
 }
 
@@ -99,42 +174,94 @@ function executorOf(queryable: pg.Pool | pg.PoolClient): SqlExecutor {
 }
 
 /**
+ * Statements outside a transaction, each on a pooled connection. A connection whose statement
+ * was refused as unavailable (read-only, …) is dropped rather than pooled, as in `transaction`.
+ */
+function poolExecutorOf(pool: pg.Pool): SqlExecutor {
+  async function onConnection<T>(use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let unusable: Error | undefined;
+    // A connection lost mid-statement also emits 'error', which must not go unheard.
+    const onError = (error: Error) => {
+      unusable ??= error;
+    };
+    client.on('error', onError);
+    try {
+      return await use(client);
+    } catch (error) {
+      if (unavailableReason(error) !== undefined) unusable ??= error as Error;
+      throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(unusable);
+    }
+  }
+  return {
+    query: (text, params, name) =>
+      onConnection((client) => executorOf(client).query(text, params, name)),
+    exec: (script) => onConnection((client) => executorOf(client).exec(script)),
+  };
+}
+
+/**
  * Holds one dedicated connection in LISTEN. If it drops, it reconnects with backoff; readers
- * also poll slowly, so a notification lost during a reconnect only delays them.
+ * also poll slowly, so a notification lost during a reconnect only delays them. The returned
+ * stop ends whichever connection is current, even one still connecting, and any reconnect due.
  */
 async function listenOn(
-  config: pg.PoolConfig,
+  config: pg.ClientConfig,
   channel: string,
   onNotification: () => void,
 ): Promise<() => Promise<void>> {
-  let client: pg.Client | undefined;
+  let current: pg.Client | undefined;
   let stopped = false;
   let retryDelayMs = 100;
+  let retry: NodeJS.Timeout | undefined;
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client(config);
-    next.on('notification', onNotification);
-    next.on('error', () => {
+    const client = new pg.Client(config);
+    current = client;
+    let dropped = false;
+    // pg may report one drop as several 'error's and an 'end': reconnect once per connection.
+    const drop = () => {
+      if (dropped) return;
+      dropped = true;
+      if (current === client) current = undefined;
+      client.end().catch(() => undefined);
       if (stopped) return;
-      client = undefined;
-      next.end().catch(() => undefined);
-      setTimeout(reconnect, retryDelayMs).unref();
+      retry = setTimeout(() => {
+        retry = undefined;
+        if (!stopped) connect().catch(() => undefined);
+      }, retryDelayMs);
+      retry.unref();
       retryDelayMs = Math.min(retryDelayMs * 2, 5_000);
-    });
-    await next.connect();
-    await next.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
-    client = next;
+    };
+    client.on('notification', onNotification);
+    client.on('error', drop);
+    client.on('end', drop);
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    } catch (error) {
+      drop();
+      throw error;
+    }
     retryDelayMs = 100;
     // A commit may have happened while disconnected: wake the reader once to look.
     onNotification();
   };
-  const reconnect = (): void => {
-    if (!stopped) connect().catch(() => setTimeout(reconnect, retryDelayMs).unref());
-  };
 
-  await connect();
+  try {
+    await connect();
+  } catch (error) {
+    // The first connection failing is the caller's to handle: no reconnecting behind its back.
+    stopped = true;
+    clearTimeout(retry);
+    throw error;
+  }
   return async () => {
     stopped = true;
-    await client?.end();
+    clearTimeout(retry);
+    await current?.end().catch(() => undefined);
   };
 }

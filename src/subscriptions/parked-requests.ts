@@ -1,0 +1,75 @@
+import { decodeCursor, encodeCursor, type Cursor, type LogEntry } from '../store/index.js';
+import { parkedQueue, settleParked, streamsWithRequests, unpark } from './postgres/parking.js';
+import type { ParkedEvent } from './types.js';
+import { describe, type WorkerContext } from './worker-context.js';
+
+/** The cursor just before `cursor`: reading after it starts with that very event. */
+function justBefore(cursor: Cursor): Cursor {
+  const { transactionId, globalPosition } = decodeCursor(cursor);
+  return encodeCursor(transactionId, String(BigInt(globalPosition) - 1n));
+}
+
+/**
+ * Carries out operators' retry and skip requests on a worker's parked events, releasing each
+ * stream's queue in order.
+ */
+export function createParkedRequests(context: WorkerContext) {
+  const { store, definition, blocked } = context;
+  const { name, transactional = false } = definition;
+  const sql = store.driver;
+
+  /** The parked event read again the way the subscriber reads it, with any decoding problem. */
+  async function reread(parked: ParkedEvent): Promise<LogEntry | undefined> {
+    const { entries } = await store.readPage(justBefore(parked.cursor), { limit: 1 });
+    const [entry] = entries;
+    return entry?.event.globalPosition === parked.globalPosition ? entry : undefined;
+  }
+
+  /** Handles a parked event and unparks it, atomically for a transactional subscriber. */
+  async function handleParked({ event, problem }: LogEntry): Promise<void> {
+    if (problem !== undefined) throw problem;
+    if (transactional) {
+      await store.transaction(async (tx) => {
+        await definition.handle([event], { subscriber: name, sql: tx.sql, store: tx });
+        await unpark(tx.sql, name, event.globalPosition);
+      });
+    } else {
+      await definition.handle([event], { subscriber: name, sql: undefined, store });
+      await unpark(sql, name, event.globalPosition);
+    }
+  }
+
+  /** Carries out every pending request. */
+  async function settleRequests(): Promise<void> {
+    for (const streamId of await streamsWithRequests(sql, name)) {
+      let released = true;
+      for (const parked of await parkedQueue(sql, name, streamId)) {
+        if (parked.requestedAction === 'skip') {
+          await settleParked(sql, name, parked.globalPosition, { status: 'skipped' });
+          continue;
+        }
+        if (parked.status === 'failed' && parked.requestedAction !== 'retry') {
+          released = false;
+          break;
+        }
+        const entry = await reread(parked);
+        try {
+          if (entry !== undefined) await handleParked(entry);
+          else await unpark(sql, name, parked.globalPosition);
+        } catch (error) {
+          context.report(error);
+          await settleParked(sql, name, parked.globalPosition, {
+            status: 'failed',
+            error: describe(error),
+            attempts: 1,
+          });
+          released = false;
+          break;
+        }
+      }
+      if (released) blocked.delete(streamId);
+    }
+  }
+
+  return { settleRequests };
+}
