@@ -91,6 +91,14 @@ describeWithThrowawayCluster('a database that does not accept writes', () => {
 
   it('takes commands again within a second once the database accepts writes', async () => {
     const [{ gateway } = { gateway: await openGateway() }] = running;
+    // Queries at once fill the pool with sessions opened while read-only, which keep that
+    // default after the database takes writes again.
+    const reads = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        gateway.inject({ method: 'GET', url: '/queries/identity.GetUser?userId=before' }),
+      ),
+    );
+    expect(reads.map((read) => read.statusCode)).toEqual(Array(6).fill(200));
     await setReadOnly(false);
     const since = Date.now();
     let attempt = 0;
@@ -98,13 +106,52 @@ describeWithThrowawayCluster('a database that does not accept writes', () => {
       attempt++;
       expect(Date.now() - since, 'commands still refused').toBeLessThan(1_000);
     }
-    // Not one lucky connection: the pool holds no read-only session any more.
-    for (let more = 0; more < 6; more++) {
-      expect((await register(gateway, `after${more}`)).statusCode).toBe(200);
-    }
+    // Not one lucky connection: commands at once take every pooled session, and none of them
+    // is a read-only one left over.
+    const after = await Promise.all(
+      Array.from({ length: 6 }, (_, more) => register(gateway, `after${more}`)),
+    );
+    expect(after.map((command) => command.statusCode)).toEqual(Array(6).fill(200));
     await expect
       .poll(async () => (await gateway.inject({ method: 'GET', url: '/health/ready' })).statusCode)
       .toBe(200);
+  });
+
+  it('does not hand out a session opened while read-only once another is seen writable', async () => {
+    await cluster.sql('CREATE TABLE IF NOT EXISTS public.scratch (n int)', 'app');
+    const driver = createPgDriver({ connectionString: cluster.url('app'), maxConnections: 3 });
+    const write = (n: number) =>
+      driver.transaction((tx) => tx.query('INSERT INTO public.scratch VALUES ($1)', [n]));
+    let endRead = () => {};
+    try {
+      await setReadOnly(true);
+      // Three reads at once: the pool now holds three sessions that stay read-only.
+      await Promise.all(
+        [1, 2, 3].map(() => driver.transaction((tx) => tx.query('SELECT pg_sleep(0.05)'))),
+      );
+      await setReadOnly(false);
+      // A reader keeps one of them busy while the writes refuse and drop the other two...
+      const reading = driver.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        await new Promise<void>((resolve) => (endRead = resolve));
+      });
+      await expect(write(1)).rejects.toMatchObject({ code: '25006' });
+      await expect(write(2)).rejects.toMatchObject({ code: '25006' });
+      // ...and a fresh session takes the next write.
+      await write(3);
+      endRead();
+      await reading;
+      // The reader's read-only session is back in the pool, on top: it must not be used.
+      for (const n of [4, 5, 6, 7]) await write(n);
+      const [{ count } = { count: 0 }] = await cluster.sql<{ count: string }>(
+        'SELECT count(*) FROM public.scratch',
+        'app',
+      );
+      expect(Number(count)).toBe(5);
+    } finally {
+      endRead();
+      await driver.close();
+    }
   });
 
   it('starts, serves queries and lists streams against a read-only database', async () => {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { TransactionRolledBackError } from '../../errors.js';
 import { unavailableReason } from '../translate-error.js';
 import { createAdvisoryLeases } from './leases.js';
+import { watchReadOnlySessions } from './read-only-sessions.js';
 import { assertSchemaName, type SqlDriver, type SqlExecutor } from './types.js';
 
 export interface PgDriverOptions {
@@ -77,13 +78,14 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
   };
   // An idle client that loses its connection emits here; the pool drops it and opens another.
   pool.on('error', () => undefined);
+  const sessions = watchReadOnlySessions(pool);
 
   return {
     kind: 'pg',
     schema,
-    ...poolExecutorOf(pool),
+    ...poolExecutorOf(() => sessions.checkout()),
     async transaction(work) {
-      const client = await pool.connect();
+      const client = await sessions.checkout();
       // A session that ends between statements (the idle-in-transaction timeout, a terminated
       // backend) is reported as an 'error' event, which would crash the process unheard.
       let dropped: Error | undefined;
@@ -177,9 +179,9 @@ function executorOf(queryable: pg.Pool | pg.PoolClient): SqlExecutor {
  * Statements outside a transaction, each on a pooled connection. A connection whose statement
  * was refused as unavailable (read-only, …) is dropped rather than pooled, as in `transaction`.
  */
-function poolExecutorOf(pool: pg.Pool): SqlExecutor {
+function poolExecutorOf(checkout: () => Promise<pg.PoolClient>): SqlExecutor {
   async function onConnection<T>(use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+    const client = await checkout();
     let unusable: Error | undefined;
     // A connection lost mid-statement also emits 'error', which must not go unheard.
     const onError = (error: Error) => {
