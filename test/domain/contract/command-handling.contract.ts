@@ -322,7 +322,8 @@ export function commandHandlingContract(db: TestDatabaseGetter): void {
         const error = await handleCommand(
           options({
             store: storeLosingRaces(1000, listId),
-            retry: { deadlineMs: 200, baseDelayMs: 1, maxDelayMs: 20 },
+            // Long enough for several attempts on a loaded machine; each waits at most 20 ms.
+            retry: { deadlineMs: 1_000, baseDelayMs: 1, maxDelayMs: 20 },
           }),
           taskLists,
           { type: 'tasks.AddTask', data: { listId, title: 'mine' } },
