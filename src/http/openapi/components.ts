@@ -55,6 +55,7 @@ const PROBLEM = {
     detail: { type: 'string' },
     code: { type: 'string', description: 'Stable error code (a domain rejection: its own)' },
     instance: { type: 'string', description: 'The request id' },
+    parameter: { type: 'string', description: 'The parameter or header at fault' },
     issues: {
       type: 'array',
       items: {

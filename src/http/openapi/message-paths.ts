@@ -7,7 +7,7 @@ import { API_KEY_SECURITY, okResponse, problemResponses, ref, type Json } from '
  */
 const IDEMPOTENCY_KEY = { type: 'string', minLength: 1, maxLength: 200 };
 const IF_MATCH = { type: 'string', pattern: '^\\s*"?[0-9]{1,15}"?\\s*$' };
-const POSITION = { type: 'integer', minimum: 0, maximum: 999_999_999_999_999 };
+const POSITION = { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 };
 
 const COMMAND_PROBLEMS = [400, 401, 403, 404, 409, 413, 415, 422, 500, 503];
 const QUERY_PROBLEMS = [400, 401, 403, 404, 500, 503];
