@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { devpie } from '../../examples/devpie/app.js';
 import { createSystem } from '../../src/app/index.js';
 import { buildGateway, openApiDocument } from '../../src/http/index.js';
-import { createMessageRegistry, defineCommand } from '../../src/messages/index.js';
+import { createMessageRegistry, defineCommand, validatorFor } from '../../src/messages/index.js';
 import { createPgliteDriver } from '../../src/store/index.js';
 import { useDevpieGateway } from './devpie-gateway.js';
 import { registeredRoutes, routeServes, undocumentedRoutes } from './registered-routes.js';
@@ -75,6 +75,47 @@ describe('the OpenAPI document describes the API', () => {
       type: 'object',
       required: expect.arrayContaining(['projectId', 'tasks', 'totalEstimate']) as unknown,
     });
+  });
+
+  it("answers each devpie query with a value of the query's result schema", async () => {
+    const { app, system } = gateway();
+    const send = async (command: string, payload: Record<string, unknown>) => {
+      const response = await app.inject({ method: 'POST', url: `/commands/${command}`, payload });
+      expect(response.statusCode, command).toBe(200);
+      return response.json<{ position: number }>().position;
+    };
+    await send('identity.RegisterUser', { userId: 'ada', email: 'ada@example.com', name: 'Ada' });
+    await send('projects.CreateProject', { projectId: 'apollo', ownerId: 'ada', name: 'Apollo' });
+    await send('projects.AddTask', { projectId: 'apollo', taskId: 'design', title: 'Design' });
+    const position = await send('estimation.EstimateTask', {
+      projectId: 'apollo',
+      taskId: 'design',
+      points: 8,
+    });
+    // What the session above made, by parameter name: each query takes those it declares.
+    const known: Record<string, string> = {
+      userId: 'ada',
+      email: 'ada@example.com',
+      ownerId: 'ada',
+      projectId: 'apollo',
+      taskId: 'design',
+    };
+    for (const query of system.app.queries ?? []) {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/queries/${query.name}`,
+        query: {
+          ...Object.fromEntries(
+            Object.keys((query.schema as { properties?: object }).properties ?? {})
+              .filter((name) => name in known)
+              .map((name) => [name, known[name]!]),
+          ),
+          minPosition: String(position),
+        },
+      });
+      expect(response.statusCode, query.name).toBe(200);
+      expect(validatorFor(query.result).issues(response.json()), query.name).toEqual([]);
+    }
   });
 
   it('publishes a query result in /schemas', async () => {

@@ -33,7 +33,6 @@ export function openApiDocument(options: OpenApiOptions): Json {
       license: { ...license },
     },
     servers: [{ url: '/', description: 'The server that serves this document' }],
-    tags: [],
     paths: { ...messagePaths(registry.list()), ...LOG_PATHS, ...SYSTEM_PATHS },
     components: components({ ...LOG_SCHEMAS, ...SYSTEM_SCHEMAS }),
   };
