@@ -40,7 +40,7 @@ const register = () => {
   return { userId: `u${users}`, email: `u${users}@example.com`, name: `User ${users}` };
 };
 
-describe('the headers the OpenAPI document gives are the ones the server enforces', () => {
+describe('the parameters and headers the OpenAPI document gives are the ones the server enforces', () => {
   const gateway = useDevpieGateway();
 
   async function command(headers: Record<string, string>) {
@@ -117,4 +117,25 @@ describe('the headers the OpenAPI document gives are the ones the server enforce
       }
     },
   );
+
+  it.each([
+    ['/events', 'limit'],
+    ['/streams/{id}', 'limit'],
+    ['/streams/{id}', 'from'],
+  ])('agrees on the bounds of %s?%s', async (path, name) => {
+    await command({});
+    const schema = parameterSchema((await gateway().document()).paths[path]?.get, name);
+    const { minimum, maximum } = schema as { minimum: number; maximum: number };
+    for (const value of [minimum - 1, minimum, maximum, maximum + 1].map(String)) {
+      const response = await gateway().app.inject({
+        method: 'GET',
+        url: path.replace('{id}', 'user-u1'),
+        query: { [name]: value },
+      });
+      const refused =
+        response.statusCode === 400 &&
+        response.json<{ code: string }>().code === 'INVALID_PARAMETER';
+      expect(refused, `${name}=${value}`).toBe(!conforms(schema, value));
+    }
+  });
 });
