@@ -189,6 +189,7 @@ export {
 export type {
   DefineQueryOptions,
   QueryDefinition,
+  QueryHandler,
   QueryOptions,
   QueryRunner,
   QueryRunnerOptions,
@@ -210,6 +211,7 @@ export type {
 } from './uniqueness/index.js';
 export { createSystem, defineApp, defineReactor } from './app/index.js';
 export type {
+  ApiLicense,
   AppDefinition,
   ReactorContext,
   ReactorDefinition,
@@ -226,4 +228,12 @@ export {
   PROBLEMS,
   requireRole,
 } from './http/index.js';
-export type { ApiKey, Caller, GatewayOptions, Problem, ProblemKind, Role } from './http/index.js';
+export type {
+  ApiKey,
+  Caller,
+  GatewayOptions,
+  OpenApiOptions,
+  Problem,
+  ProblemKind,
+  Role,
+} from './http/index.js';

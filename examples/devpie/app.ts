@@ -32,6 +32,7 @@ import {
  */
 export const devpie = defineApp({
   name: 'devpie',
+  license: { name: 'MIT', identifier: 'MIT' },
   messages: [
     ...identityEvents,
     ...identityCommands,

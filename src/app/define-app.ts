@@ -55,9 +55,18 @@ export function defineReactor<const Events extends readonly EventDefinition[]>(o
   });
 }
 
+/** The licence of an app's API, as OpenAPI publishes it (an SPDX `identifier` or a `url`). */
+export interface ApiLicense {
+  readonly name: string;
+  readonly identifier?: string;
+  readonly url?: string;
+}
+
 /** A whole system: its messages and what handles them. Strata serves one per process. */
 export interface AppDefinition {
   readonly name: string;
+  /** The licence its OpenAPI document states; without one: "All rights reserved". */
+  readonly license?: ApiLicense;
   /** Every event and command (queries are registered from `queries`). */
   readonly messages: readonly MessageDefinition[];
   readonly commandHandlers: readonly AnyCommandHandler[];

@@ -1,5 +1,6 @@
 export { defineApp, defineReactor } from './define-app.js';
 export type {
+  ApiLicense,
   AppDefinition,
   ReactorContext,
   ReactorDefinition,

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 
 import type { StrataSystem } from '../app/index.js';
 import { createAuthenticator, type ApiKey } from './auth.js';
-import { openApiDocument } from './openapi.js';
+import { openApiDocument } from './openapi/index.js';
 import { HttpProblemError, PROBLEMS, problemFor } from './problems.js';
 import { commandRoutes } from './routes/commands.js';
 import { healthRoutes } from './routes/health.js';
@@ -91,7 +91,11 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     return reply.code(404).type('application/problem+json').send(problem);
   });
 
-  const document = openApiDocument(system.app.name, system.registry);
+  const document = openApiDocument({
+    title: system.app.name,
+    registry: system.registry,
+    ...(system.app.license === undefined ? {} : { license: system.app.license }),
+  });
   await app.register(fastifySwagger, {
     mode: 'static',
     specification: { document: document as never },

@@ -20,6 +20,8 @@ export interface MessageDefinition<
   readonly version: number;
   readonly schema: Schema;
   readonly description?: string;
+  /** A query's answer (`defineQuery` sets it); events and commands have none. */
+  readonly result?: TSchema;
 }
 
 /** Lifts stored data of `fromVersion` to `fromVersion + 1`. */

@@ -1,3 +1,5 @@
+import type { TSchema } from 'typebox';
+
 import type {
   CommandDefinition,
   EventDefinition,
@@ -19,6 +21,8 @@ export interface MessageDescription {
   readonly version: number;
   readonly description?: string;
   readonly schema: Readonly<Record<string, unknown>>;
+  /** A query's answer, as JSON Schema. */
+  readonly result?: Readonly<Record<string, unknown>>;
 }
 
 /** Every message a system knows, by name. */
@@ -102,14 +106,18 @@ export function createMessageRegistry(definitions: Iterable<MessageDefinition>):
   };
 }
 
+// TypeBox schemas are JSON Schema already; a JSON round trip drops TypeBox's non-enumerable
+// bookkeeping so the description is plain data.
+const plain = (schema: TSchema) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+
 function describe(definition: MessageDefinition): MessageDescription {
-  // TypeBox schemas are JSON Schema already; a JSON round trip drops TypeBox's non-enumerable
-  // bookkeeping so the description is plain data.
-  const schema = JSON.parse(JSON.stringify(definition.schema)) as Record<string, unknown>;
-  const { kind, name, version, description } = definition;
-  return Object.freeze(
-    description === undefined
-      ? { kind, name, version, schema }
-      : { kind, name, version, description, schema },
-  );
+  const { kind, name, version, description, result } = definition;
+  return Object.freeze({
+    kind,
+    name,
+    version,
+    ...(description === undefined ? {} : { description }),
+    schema: plain(definition.schema),
+    ...(result === undefined ? {} : { result: plain(result) }),
+  });
 }

@@ -9,42 +9,71 @@ export interface QueryViews {
   of(projection: string): ViewReader;
 }
 
-/** A query: typed parameters in, an answer from read models out. */
+/**
+ * What a query handler answers: a value of its declared result schema, or `undefined` when it
+ * finds nothing (the gateway's 404).
+ */
+export type QueryHandler<Params extends TSchema, Result extends TSchema> = (
+  views: QueryViews,
+  params: Static<Params>,
+) => Promise<Static<Result> | undefined>;
+
+/** A query: typed parameters in, an answer of a declared schema from read models out. */
 export interface QueryDefinition<
   Name extends string = string,
   Params extends TSchema = TSchema,
-  Result = unknown,
+  Result extends TSchema = TSchema,
 > extends MessageDefinition<'query', Name, Params> {
+  /** The schema of an answer: the 200 response of the query in OpenAPI. */
+  readonly result: Result;
   /** The projections it reads; read-your-writes waits for each of them. */
   readonly projections: readonly string[];
-  readonly handler: (views: QueryViews, params: Static<Params>) => Promise<Result>;
+  readonly handler: QueryHandler<Params, Result>;
 }
 
-export interface DefineQueryOptions<Name extends string, Params extends TSchema, Result> {
+/** Options of `defineQuery`. */
+export interface DefineQueryOptions<
+  Name extends string,
+  Params extends TSchema,
+  Result extends TSchema,
+> {
   readonly name: Name;
   readonly params: Params;
+  /**
+   * The schema of an answer; the handler's value must be of its type. It is published (the
+   * query's 200 response in OpenAPI, `/schemas`), not checked at run time.
+   */
+  readonly result: Result;
   readonly projections: readonly string[];
-  readonly handler: (views: QueryViews, params: Static<Params>) => Promise<Result>;
+  readonly handler: QueryHandler<Params, Result>;
   readonly version?: number;
   readonly description?: string;
 }
 
 /**
- * Declares a query; register it with the messages so its parameters are validated (and, later,
- * published in OpenAPI) like a command's.
+ * Declares a query; register it with the messages so its parameters are validated and its
+ * parameters and result published in OpenAPI like a command's body.
  *
  * @example
  * const GetProject = defineQuery({
  *   name: 'projects.GetProject',
  *   params: Type.Object({ projectId: Type.String() }),
+ *   result: Type.Object({ projectId: Type.String(), name: Type.String() }),
  *   projections: ['projects.detail'],
  *   handler: (views, { projectId }) => views.of('projects.detail').collection('projects').get(projectId),
  * });
  */
-export function defineQuery<const Name extends string, Params extends TSchema, Result>(
-  options: DefineQueryOptions<Name, Params, Result>,
-): QueryDefinition<Name, Params, Result> {
-  const { params, projections, handler, ...rest } = options;
+export function defineQuery<
+  const Name extends string,
+  Params extends TSchema,
+  Result extends TSchema,
+>(options: DefineQueryOptions<Name, Params, Result>): QueryDefinition<Name, Params, Result> {
+  const { params, result, projections, handler, ...rest } = options;
   const message = defineMessage('query', { ...rest, schema: params });
-  return Object.freeze({ ...message, projections: Object.freeze([...projections]), handler });
+  return Object.freeze({
+    ...message,
+    result,
+    projections: Object.freeze([...projections]),
+    handler,
+  });
 }

@@ -1,5 +1,5 @@
 export { defineQuery } from './define.js';
-export type { DefineQueryOptions, QueryDefinition, QueryViews } from './define.js';
+export type { DefineQueryOptions, QueryDefinition, QueryHandler, QueryViews } from './define.js';
 export {
   ConsistencyTimeoutError,
   UndeclaredProjectionError,

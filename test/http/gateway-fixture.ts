@@ -23,6 +23,7 @@ const apiKeys: ApiKey[] = [
 const Explode = defineQuery({
   name: 'test.Explode',
   params: Type.Object({}),
+  result: Type.Object({}),
   projections: ['identity.users'],
   handler: () => Promise.reject(new Error('password=hunter2 at /srv/secret/handler.ts:42')),
 });

@@ -86,6 +86,13 @@ export function getSummaryQuery(projection: string): QueryDefinition {
   return defineQuery({
     name: `tasks.GetSummary${projection.replaceAll(/[^a-z0-9]/g, '')}`,
     params: Type.Object({ listId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    result: Type.Object({
+      listId: Type.String(),
+      name: Type.String(),
+      tasks: Type.Integer(),
+      done: Type.Integer(),
+      applied: Type.Integer(),
+    }),
     projections: [projection],
     handler: (views, { listId }) =>
       views.of(projection).collection<ListSummary>('lists').get(listId),

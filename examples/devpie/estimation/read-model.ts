@@ -12,6 +12,14 @@ export interface EstimateView extends Record<string, unknown> {
   readonly revisions: number;
 }
 
+/** `EstimateView` as JSON Schema: what `GetEstimate` answers. */
+const EstimateResult = Type.Object({
+  taskId: Type.String(),
+  projectId: Type.String(),
+  points: Type.Union([Type.Number(), Type.Null()]),
+  revisions: Type.Integer(),
+});
+
 export const estimates = defineProjection({
   name: 'estimation.estimates',
   version: 1,
@@ -43,6 +51,7 @@ export const GetEstimate = defineQuery({
   name: 'estimation.GetEstimate',
   description: "A task's estimate and how often it was revised.",
   params: Type.Object({ taskId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  result: EstimateResult,
   projections: ['estimation.estimates'],
   handler: (views, { taskId }) =>
     views.of('estimation.estimates').collection<EstimateView>('estimates').get(taskId),

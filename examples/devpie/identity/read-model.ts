@@ -11,6 +11,14 @@ export interface UserView extends Record<string, unknown> {
   readonly status: 'active' | 'deactivated';
 }
 
+/** `UserView` as JSON Schema: what the user queries answer. */
+const UserResult = Type.Object({
+  userId: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('deactivated')]),
+});
+
 /** Users by id; inline, so a query right after a command sees its effect. */
 export const userDirectory = defineProjection({
   name: 'identity.users',
@@ -40,6 +48,7 @@ export const GetUser = defineQuery({
   name: 'identity.GetUser',
   description: 'A user by id.',
   params: Type.Object({ userId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  result: UserResult,
   projections: ['identity.users'],
   handler: (views, { userId }) =>
     views.of('identity.users').collection<UserView>('users').get(userId),
@@ -49,6 +58,7 @@ export const FindUserByEmail = defineQuery({
   name: 'identity.FindUserByEmail',
   description: 'The user with an e-mail address, if any.',
   params: Type.Object({ email: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  result: UserResult,
   projections: ['identity.users'],
   async handler(views, { email }) {
     const [user] = await views

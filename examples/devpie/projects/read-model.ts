@@ -23,6 +23,26 @@ export interface ProjectView extends Record<string, unknown> {
   readonly totalEstimate: number;
 }
 
+/** `ProjectView` as JSON Schema: what the project queries answer. */
+const ProjectResult = Type.Object({
+  projectId: Type.String(),
+  ownerId: Type.String(),
+  name: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('archived')]),
+  createdAt: Type.String(),
+  tasks: Type.Immutable(
+    Type.Array(
+      Type.Object({
+        taskId: Type.String(),
+        title: Type.String(),
+        status: Type.Union([Type.Literal('open'), Type.Literal('done')]),
+        estimate: Type.Union([Type.Number(), Type.Null()]),
+      }),
+    ),
+  ),
+  totalEstimate: Type.Number(),
+});
+
 /** Rewrites a project's tasks (and its total estimate) when it exists; ignores it otherwise. */
 async function updateTasks(
   views: ViewWriter,
@@ -92,6 +112,7 @@ export const GetProject = defineQuery({
     { projectId: Type.String({ minLength: 1 }) },
     { additionalProperties: false },
   ),
+  result: ProjectResult,
   projections: ['projects.detail'],
   handler: (views, { projectId }) =>
     views.of('projects.detail').collection<ProjectView>('projects').get(projectId),
@@ -108,6 +129,7 @@ export const ListProjectsByOwner = defineQuery({
     },
     { additionalProperties: false },
   ),
+  result: Type.Array(ProjectResult),
   projections: ['projects.detail'],
   handler: (views, { ownerId, limit = 20, offset = 0 }) =>
     views

@@ -1,0 +1,2 @@
+export { openApiDocument } from './document.js';
+export type { OpenApiOptions } from './document.js';
