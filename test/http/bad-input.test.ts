@@ -19,6 +19,23 @@ function problemOf(response: LightMyRequestResponse, status: number, code: strin
 
 const json = { 'content-type': 'application/json' };
 
+/** `GET path` sent as is: `fetch` and `inject` would resolve its dot segments first. */
+function rawGet(port: number, path: string) {
+  return new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      response.on('end', () => {
+        const type = response.headers['content-type'] ?? '';
+        resolve({ status: response.statusCode ?? 0, type, body });
+      });
+    });
+    request.on('error', reject).end();
+  });
+}
+
 describe('bad input over HTTP: a 4xx problem naming what is wrong, never a 500', () => {
   const gateway = useInjectedGateway();
   const get = (url: string) => gateway().inject({ method: 'GET', url });
@@ -185,23 +202,7 @@ describe('bad input over HTTP: a 4xx problem naming what is wrong, never a 500',
       '/docs/static/%2e%2e/%2e%2e/package.json',
       '/docs/static/..%2f..%2fpackage.json',
     ]) {
-      const response = await new Promise<{ status: number; type: string; body: string }>(
-        (resolve, reject) => {
-          httpRequest({ host: '127.0.0.1', port, path }, (res) => {
-            let body = '';
-            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                type: res.headers['content-type'] ?? '',
-                body,
-              }),
-            );
-          })
-            .on('error', reject)
-            .end();
-        },
-      );
+      const response = await rawGet(port, path);
       expect(response.status, path).toBe(404);
       expect(response.type).toMatch(/^application\/problem\+json/);
       expect(response.body).not.toMatch(/"devDependencies"/);

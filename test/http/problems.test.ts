@@ -37,7 +37,7 @@ describe('the problem table', () => {
     for (const [code, kind] of Object.entries(PROBLEMS)) {
       if (kind.status === 503) expect(kind.retryAfterSeconds, code).toBeGreaterThan(0);
     }
-    expect(PROBLEMS.STORE_UNAVAILABLE?.status).toBe(503);
+    expect(PROBLEMS.STORE_UNAVAILABLE.status).toBe(503);
   });
 
   it('gives each status a title', () => {
