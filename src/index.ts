@@ -226,4 +226,13 @@ export {
   PROBLEMS,
   requireRole,
 } from './http/index.js';
-export type { ApiKey, Caller, GatewayOptions, Problem, ProblemKind, Role } from './http/index.js';
+export type {
+  ApiKey,
+  Authenticator,
+  Caller,
+  GatewayOptions,
+  Problem,
+  ProblemCode,
+  ProblemKind,
+  Role,
+} from './http/index.js';
