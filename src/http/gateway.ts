@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { StrataSystem } from '../app/index.js';
 import { MAX_STREAM_ID_LENGTH } from '../store/index.js';
 import { createAuthenticator, type ApiKey } from './auth.js';
+import { answerClientError } from './client-errors.js';
 import { acceptJsonBodies } from './json-body.js';
 import { openApiDocument } from './openapi.js';
 import { HttpProblemError } from './problems.js';
@@ -52,6 +53,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     frameworkErrors: (error, request, reply) => {
       void replyWithProblem(request, reply, error);
     },
+    // And so are requests Node cannot even parse as HTTP.
+    clientErrorHandler: answerClientError,
   });
 
   acceptJsonBodies(app);

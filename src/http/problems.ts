@@ -46,9 +46,11 @@ const TABLE = {
   UNIQUE_VALUE_TAKEN: { status: 409, title: 'The value is taken' },
   EVENT_TOO_LARGE: { status: 413, title: 'An event is too large' },
   BODY_TOO_LARGE: { status: 413, title: 'The body is too large' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time' },
   URI_TOO_LONG: { status: 414, title: 'A part of the URL is too long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json' },
   DOMAIN_REJECTED: { status: 422, title: 'The command was rejected' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   CONSISTENCY_TIMEOUT: {
     status: 503,
     title: 'The read model has not caught up yet',

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,22 @@ function problemOf(response: LightMyRequestResponse, status: number, code: strin
 }
 
 const json = { 'content-type': 'application/json' };
+
+/** Writes `request` on a fresh connection and resolves with everything the server answers. */
+function rawExchange(port: number, request: string) {
+  return new Promise<string>((resolve, reject) => {
+    let answer = '';
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.end(request);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString();
+    });
+    socket.on('error', reject).on('close', () => {
+      resolve(answer);
+    });
+  });
+}
 
 /** `GET path` sent as is: `fetch` and `inject` would resolve its dot segments first. */
 function rawGet(port: number, path: string) {
@@ -193,19 +209,42 @@ describe('bad input over HTTP: a 4xx problem naming what is wrong, never a 500',
     }
   });
 
-  it('does not serve /docs/static/../../package.json (the path sent as is)', async () => {
+  /** The port of the gateway, listening from the first call on: for requests sent as is. */
+  async function port(): Promise<number> {
     const { app } = gateway();
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address() as AddressInfo;
+    if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+    return (app.server.address() as AddressInfo).port;
+  }
+
+  it('does not serve /docs/static/../../package.json (the path sent as is)', async () => {
     for (const path of [
       '/docs/static/../../package.json',
       '/docs/static/%2e%2e/%2e%2e/package.json',
       '/docs/static/..%2f..%2fpackage.json',
     ]) {
-      const response = await rawGet(port, path);
+      const response = await rawGet(await port(), path);
       expect(response.status, path).toBe(404);
       expect(response.type).toMatch(/^application\/problem\+json/);
       expect(response.body).not.toMatch(/"devDependencies"/);
+    }
+  });
+
+  it('answers a request that is not HTTP, or whose headers are too large, with a problem document', async () => {
+    for (const [request, status, code] of [
+      ['HELLO THERE\r\n\r\n', 400, 'BAD_REQUEST'],
+      [
+        `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(32 * 1024)}\r\n\r\n`,
+        431,
+        'HEADERS_TOO_LARGE',
+      ],
+    ] as const) {
+      const answer = await rawExchange(await port(), request);
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      expect(head).toMatch(/\r\nContent-Type: application\/problem\+json/i);
+      const requestId = /\r\nX-Request-Id: ([0-9a-f-]{36})/i.exec(head)?.[1];
+      expect(requestId).toBeDefined();
+      expect(JSON.parse(body)).toMatchObject({ status, code, instance: requestId });
     }
   });
 });

@@ -51,7 +51,9 @@ describe('the problem table', () => {
   it('gives each status a title', () => {
     for (const [code, kind] of Object.entries(PROBLEMS)) {
       expect(kind.title.length, code).toBeGreaterThan(0);
-      expect([400, 401, 403, 404, 409, 413, 414, 415, 422, 500, 503]).toContain(kind.status);
+      expect([400, 401, 403, 404, 408, 409, 413, 414, 415, 422, 431, 500, 503]).toContain(
+        kind.status,
+      );
     }
   });
 });
