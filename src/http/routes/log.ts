@@ -20,42 +20,47 @@ const AFTER_EXPECTED =
   'after must be the `next` cursor of a page (like 00000000000000000123-00000000000000000045) ' +
   `or a global position, as a command returns it (an integer from 0 to ${Number.MAX_SAFE_INTEGER})`;
 
+const POSITION = /^\d{1,16}$/;
+
+/** The cursor of the event at `position` (0: the log's start); 400 naming `after` if none. */
+async function cursorAtPosition(system: StrataSystem, position: number): Promise<Cursor> {
+  if (position === 0) return LOG_START;
+  const cursor = await system.store.cursorAt(position);
+  if (cursor !== undefined) return cursor;
+  throw new HttpProblemError('UNKNOWN_POSITION', `No event of the log has position ${position}`, {
+    parameter: 'after',
+    position,
+  });
+}
+
+/** `after` as a cursor the read can take; 400 naming `after` and what it expects otherwise. */
+function cursorParam(after: string): Cursor {
+  const invalid = (options?: ErrorOptions) =>
+    new HttpProblemError('INVALID_PARAMETER', AFTER_EXPECTED, { parameter: 'after' }, options);
+  let parts: { transactionId: string; globalPosition: string };
+  try {
+    parts = decodeCursor(after);
+  } catch (error) {
+    throw invalid({ cause: error });
+  }
+  // Well-formed, but past PostgreSQL's (signed) bigint, which the read compares it as.
+  if (BigInt(parts.transactionId) > BIGINT_MAX || BigInt(parts.globalPosition) > BIGINT_MAX) {
+    throw invalid();
+  }
+  return parseCursor(after);
+}
+
 /**
- * Where `GET /events?after=` starts: a cursor from a page's `next`, or a global position (the
- * events after that event, in the log's order). 400 naming `after` for anything else.
+ * Where `GET /events?after=` starts: after the event a page's `next` cursor or a global position
+ * (as a command returns it) names, in the log's order; the log's start without `after`.
  */
 async function startOf(system: StrataSystem, raw: RawParam): Promise<Cursor> {
   const after = singleParam('after', raw);
   if (after === undefined) return LOG_START;
-  if (/^\d{1,16}$/.test(after) && Number.isSafeInteger(Number(after))) {
-    const position = Number(after);
-    if (position === 0) return LOG_START;
-    const cursor = await system.store.cursorAt(position);
-    if (cursor !== undefined) return cursor;
-    throw new HttpProblemError('UNKNOWN_POSITION', `No event of the log has position ${position}`, {
-      parameter: 'after',
-      position,
-    });
-  }
-  let cursor: Cursor;
-  try {
-    cursor = parseCursor(after);
-  } catch (error) {
-    throw new HttpProblemError(
-      'INVALID_PARAMETER',
-      AFTER_EXPECTED,
-      { parameter: 'after' },
-      {
-        cause: error,
-      },
-    );
-  }
-  // Well-formed, but past PostgreSQL's (signed) bigint, which the read compares it as.
-  const { transactionId, globalPosition } = decodeCursor(cursor);
-  if (BigInt(transactionId) > BIGINT_MAX || BigInt(globalPosition) > BIGINT_MAX) {
-    throw new HttpProblemError('INVALID_PARAMETER', AFTER_EXPECTED, { parameter: 'after' });
-  }
-  return cursor;
+  const position = Number(after);
+  return POSITION.test(after) && Number.isSafeInteger(position)
+    ? cursorAtPosition(system, position)
+    : cursorParam(after);
 }
 
 function envelope(event: StoredEvent) {
