@@ -10,8 +10,7 @@ import { createAuthenticator, type ApiKey } from './auth.js';
 import { answerClientError } from './client-errors.js';
 import { acceptJsonBodies } from './json-body.js';
 import { openApiDocument } from './openapi.js';
-import { HttpProblemError } from './problems.js';
-import { replyWithProblem } from './reply-problem.js';
+import { answerErrorsAsProblems, replyWithProblem } from './reply-problem.js';
 import { commandRoutes } from './routes/commands.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/log.js';
@@ -59,17 +58,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
 
   acceptJsonBodies(app);
   app.addHook('preValidation', refuseUnstorableParameters);
-  app.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
-  app.setErrorHandler(async (error, request, reply) => replyWithProblem(request, reply, error));
-  app.setNotFoundHandler(async (request, reply) =>
-    replyWithProblem(
-      request,
-      reply,
-      new HttpProblemError('NOT_FOUND', `No route ${request.method} ${request.url}`),
-    ),
-  );
+  answerErrorsAsProblems(app);
 
   const document = openApiDocument(system.app.name, system.registry);
   await app.register(fastifySwagger, {

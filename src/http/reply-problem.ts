@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import {
   HttpProblemError,
@@ -67,4 +67,22 @@ export function replyWithProblem(
     .header('x-request-id', request.id)
     .type('application/problem+json')
     .send(problem);
+}
+
+/**
+ * Makes every answer carry its request id, and every error, a route that does not exist
+ * included, a problem document.
+ */
+export function answerErrorsAsProblems(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(async (error, request, reply) => replyWithProblem(request, reply, error));
+  app.setNotFoundHandler(async (request, reply) =>
+    replyWithProblem(
+      request,
+      reply,
+      new HttpProblemError('NOT_FOUND', `No route ${request.method} ${request.url}`),
+    ),
+  );
 }
