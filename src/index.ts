@@ -230,10 +230,12 @@ export {
 } from './http/index.js';
 export type {
   ApiKey,
+  Authenticator,
   Caller,
   GatewayOptions,
   OpenApiOptions,
   Problem,
+  ProblemCode,
   ProblemKind,
   Role,
 } from './http/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError, resolveConfig } from './config.js';
+import { ConfigError, listenHost, resolveConfig } from './config.js';
 
 describe('resolveConfig', () => {
   it('reads the operational timeouts from the environment', () => {
@@ -24,5 +24,24 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ env: { STRATA_COMMAND_RETRY_DEADLINE_MS: '-1' } })).toThrow(
       /commandRetryDeadlineMs/,
     );
+  });
+});
+
+describe('listenHost', () => {
+  const KEYS = 'ops:ops-key-0123456789abcdef:admin';
+
+  it('listens on 127.0.0.1 unless a host is given, API keys or not', () => {
+    expect(listenHost(resolveConfig({ env: {}, file: undefined }))).toBe('127.0.0.1');
+    expect(listenHost(resolveConfig({ env: { STRATA_API_KEYS: KEYS }, file: undefined }))).toBe(
+      '127.0.0.1',
+    );
+  });
+
+  it('listens where the host setting says', () => {
+    const config = resolveConfig({
+      env: { STRATA_API_KEYS: KEYS, HOST: '0.0.0.0' },
+      file: undefined,
+    });
+    expect(listenHost(config)).toBe('0.0.0.0');
   });
 });

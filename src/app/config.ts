@@ -157,7 +157,10 @@ export function resolveConfig(sources: ConfigSources = {}): StrataConfig {
   return config;
 }
 
-/** The address to listen on: the configured host, or localhost only when no key is set. */
+/**
+ * The address to listen on: the configured host, else 127.0.0.1. Configuring API keys never
+ * widens it by itself: serving other machines is asked for with `--host` (or `HOST`).
+ */
 export function listenHost(config: StrataConfig): string {
-  return config.host ?? (config.apiKeys.length === 0 ? '127.0.0.1' : '0.0.0.0');
+  return config.host ?? '127.0.0.1';
 }

@@ -64,7 +64,7 @@ program
   .addOption(
     new Option('-p, --port <port>', 'port (default 3000, env PORT)').argParser(integer('port')),
   )
-  .option('--host <host>', 'address to listen on (default 127.0.0.1 without API keys, env HOST)')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1, env HOST)')
   .action(async (options: { port?: number; host?: string }, command: Command) => {
     await serve(
       configFor(command, {

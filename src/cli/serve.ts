@@ -1,6 +1,15 @@
+import type { AddressInfo } from 'node:net';
+
 import { listenHost, type StrataConfig } from '../app/config.js';
 import { buildGateway } from '../http/index.js';
 import { durabilityOf, openSystem } from './open-system.js';
+
+/** The URL of the address the server is bound to, as the operating system reports it. */
+function boundUrl(address: string | AddressInfo | null): string {
+  if (address === null || typeof address === 'string') return `http://${address ?? 'unknown'}`;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
 
 /** How long stopping may take before the process exits anyway, unless configured. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -24,9 +33,9 @@ export async function serve(config: StrataConfig): Promise<void> {
   });
   await system.start();
   const host = listenHost(config);
-  const address = await gateway.listen({ port: config.port, host });
+  await gateway.listen({ port: config.port, host });
   ready = true;
-  const base = address.replace('://127.0.0.1', '://localhost');
+  const base = boundUrl(gateway.server.address());
   const lines = [
     `Strata is serving ${system.app.name} at ${base} (started in ${Date.now() - started} ms)`,
     `  API docs:   ${base}/docs   (OpenAPI: ${base}/openapi.json)`,

@@ -2,7 +2,8 @@ import { StrataError } from '../errors.js';
 
 /**
  * A business rejection thrown by `decide` (or a validation hook): the command is well-formed but
- * not allowed now. `code` is the domain's own stable identifier.
+ * not allowed now. `code` is the domain's own stable identifier. Subclasses are rejections too
+ * (the gateway answers each with 422), and `options.cause` is kept for the logs.
  *
  * @example
  * throw new DomainError('PROJECT_ARCHIVED', 'An archived project cannot be renamed');
@@ -12,8 +13,9 @@ export class DomainError extends StrataError {
     readonly code: string,
     message: string,
     readonly details?: Readonly<Record<string, unknown>>,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

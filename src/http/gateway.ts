@@ -5,13 +5,17 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 import type { StrataSystem } from '../app/index.js';
+import { MAX_STREAM_ID_LENGTH } from '../store/index.js';
 import { createAuthenticator, type ApiKey } from './auth.js';
+import { answerClientError } from './client-errors.js';
+import { acceptJsonBodies } from './json-body.js';
 import { openApiDocument } from './openapi/index.js';
-import { HttpProblemError, PROBLEMS, problemFor } from './problems.js';
+import { answerErrorsAsProblems, replyWithProblem } from './reply-problem.js';
 import { commandRoutes } from './routes/commands.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/log.js';
 import { queryRoutes } from './routes/queries.js';
+import { refuseUnstorableParameters } from './storable-text.js';
 
 export interface GatewayOptions {
   readonly system: StrataSystem;
@@ -29,22 +33,6 @@ export interface GatewayOptions {
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-/** Fastify's own errors, by code, as the problem codes of the gateway's table. */
-const FASTIFY_ERRORS: Readonly<Record<string, string>> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
-};
-
-function asStrataError(error: unknown): unknown {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && code in FASTIFY_ERRORS) {
-    return new HttpProblemError(FASTIFY_ERRORS[code] ?? 'INTERNAL', (error as Error).message);
-  }
-  return error;
-}
-
 /**
  * The HTTP gateway of a system, built but not listening (tests use `inject`; `serve` listens):
  * commands, queries, the log, health, `/openapi.json`, `/docs` and `/schemas`. Every error is
@@ -58,38 +46,19 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    // Every stream id the store accepts can be read back at /streams/{id}.
+    routerOptions: { maxParamLength: MAX_STREAM_ID_LENGTH },
+    // Fastify's own refusals (a bad URL encoding, a parameter too long) are problems too.
+    frameworkErrors: (error, request, reply) => {
+      void replyWithProblem(request, reply, error);
+    },
+    // And so are requests Node cannot even parse as HTTP.
+    clientErrorHandler: answerClientError,
   });
 
-  // JSON only (anything else is a 415), parsed by JSON.parse itself: any failure (syntax,
-  // nesting too deep) is the client's malformed body.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new HttpProblemError('MALFORMED_JSON', 'The body is not valid JSON'), undefined);
-    }
-  });
-
-  app.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
-
-  app.setErrorHandler(async (error, request, reply) => {
-    const problem = problemFor(asStrataError(error), request.id);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: problem.code }, problem.detail);
-    const retryAfter = PROBLEMS[problem.code]?.retryAfterSeconds;
-    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
-    return reply.code(problem.status).type('application/problem+json').send(problem);
-  });
-  app.setNotFoundHandler(async (request, reply) => {
-    const problem = problemFor(
-      new HttpProblemError('NOT_FOUND', `No route ${request.method} ${request.url}`),
-      request.id,
-    );
-    return reply.code(404).type('application/problem+json').send(problem);
-  });
+  acceptJsonBodies(app);
+  app.addHook('preValidation', refuseUnstorableParameters);
+  answerErrorsAsProblems(app);
 
   const document = openApiDocument({
     title: system.app.name,

@@ -1,3 +1,4 @@
+import { DomainError } from '../domain/index.js';
 import { StrataError } from '../errors.js';
 
 /** How one kind of error is answered over HTTP. */
@@ -6,13 +7,12 @@ export interface ProblemKind {
   readonly title: string;
   /** Sent as `Retry-After`: the request itself is fine, the server is not ready for it yet. */
   readonly retryAfterSeconds?: number;
+  /** Headers the answer carries besides the problem (a 401's `WWW-Authenticate` challenge). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
-/**
- * Every error code the gateway answers with, and its status: the one table from error to HTTP.
- * Core errors know nothing of HTTP; a test checks that each error class has a row here.
- */
-export const PROBLEMS: Readonly<Record<string, ProblemKind>> = {
+// The rows of `PROBLEMS`, kept literal so that their keys make the `ProblemCode` union.
+const TABLE = {
   VALIDATION_FAILED: { status: 400, title: 'The request does not match the schema' },
   MALFORMED_JSON: { status: 400, title: 'The body is not valid JSON' },
   INVALID_PARAMETER: { status: 400, title: 'A parameter is invalid' },
@@ -21,7 +21,13 @@ export const PROBLEMS: Readonly<Record<string, ProblemKind>> = {
   INVALID_CURSOR: { status: 400, title: 'The cursor is invalid' },
   INVALID_VIEW_QUERY: { status: 400, title: 'The read-model query is invalid' },
   UNKNOWN_POSITION: { status: 400, title: 'No event has that position' },
-  UNAUTHENTICATED: { status: 401, title: 'An API key is required' },
+  INVALID_URL: { status: 400, title: 'The URL is not valid' },
+  BAD_REQUEST: { status: 400, title: 'The request is not valid' },
+  UNAUTHENTICATED: {
+    status: 401,
+    title: 'An API key is required',
+    headers: { 'www-authenticate': 'Bearer realm="strata"' },
+  },
   FORBIDDEN: { status: 403, title: 'This API key may not do that' },
   UNKNOWN_MESSAGE: { status: 404, title: 'No such command or query' },
   NOT_FOUND: { status: 404, title: 'Not found' },
@@ -40,8 +46,11 @@ export const PROBLEMS: Readonly<Record<string, ProblemKind>> = {
   UNIQUE_VALUE_TAKEN: { status: 409, title: 'The value is taken' },
   EVENT_TOO_LARGE: { status: 413, title: 'An event is too large' },
   BODY_TOO_LARGE: { status: 413, title: 'The body is too large' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request did not arrive in time' },
+  URI_TOO_LONG: { status: 414, title: 'A part of the URL is too long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json' },
   DOMAIN_REJECTED: { status: 422, title: 'The command was rejected' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   CONSISTENCY_TIMEOUT: {
     status: 503,
     title: 'The read model has not caught up yet',
@@ -59,7 +68,21 @@ export const PROBLEMS: Readonly<Record<string, ProblemKind>> = {
     retryAfterSeconds: 5,
   },
   INTERNAL: { status: 500, title: 'Internal error' },
-};
+} as const satisfies Record<string, ProblemKind>;
+
+/** The code of a problem the gateway answers with: a key of `PROBLEMS`. */
+export type ProblemCode = keyof typeof TABLE;
+
+/**
+ * Every error code the gateway answers with, and its status: the one table from error to HTTP.
+ * Core errors know nothing of HTTP; a test checks that each error class has a row here.
+ */
+export const PROBLEMS: Readonly<Record<ProblemCode, ProblemKind>> = TABLE;
+
+/** True when `code` has a row in `PROBLEMS` (own keys only: `toString` is no problem code). */
+export function isProblemCode(code: string): code is ProblemCode {
+  return Object.hasOwn(PROBLEMS, code);
+}
 
 /**
  * Error codes that never reach a response as themselves: start-up and configuration failures,
@@ -97,14 +120,15 @@ export interface Problem {
   readonly [extension: string]: unknown;
 }
 
-/** An error the gateway raises itself (auth, routing, parsing). */
+/** An error the gateway raises itself (auth, routing, parsing); `cause` keeps what it answers. */
 export class HttpProblemError extends StrataError {
   constructor(
-    readonly code: string,
+    readonly code: ProblemCode,
     message: string,
     readonly extensions: Readonly<Record<string, unknown>> = {},
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -138,8 +162,13 @@ export function problemFor(error: unknown, requestId: string): Problem {
       {},
     );
   }
-  const isDomain = error.name === 'DomainError';
-  const kind = isDomain ? 'DOMAIN_REJECTED' : error.code in PROBLEMS ? error.code : 'INTERNAL';
+  // By class, not by name: an app's `class ProjectArchived extends DomainError` is a rejection too.
+  const isDomain = error instanceof DomainError;
+  const kind: ProblemCode = isDomain
+    ? 'DOMAIN_REJECTED'
+    : isProblemCode(error.code)
+      ? error.code
+      : 'INTERNAL';
   const extensions: Record<string, unknown> = {};
   for (const field of EXTENSIONS) {
     const value = (error as unknown as Record<string, unknown>)[field];
@@ -151,12 +180,12 @@ export function problemFor(error: unknown, requestId: string): Problem {
 }
 
 function problem(
-  kind: string,
+  kind: ProblemCode,
   detail: string,
   requestId: string,
   extensions: Record<string, unknown>,
 ): Problem {
-  const { status, title } = PROBLEMS[kind] ?? { status: 500, title: 'Internal error' };
+  const { status, title } = PROBLEMS[kind];
   return {
     type: `https://strata.dev/problems/${kind.toLowerCase().replaceAll('_', '-')}`,
     title,

@@ -69,8 +69,9 @@ export class InvalidArgumentError extends StrataError {
   constructor(
     readonly argument: string,
     readonly rule: string,
+    options?: ErrorOptions,
   ) {
-    super(`${argument} ${rule}`);
+    super(`${argument} ${rule}`, options);
   }
 }
 

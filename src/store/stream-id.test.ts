@@ -25,6 +25,10 @@ describe('stream ids', () => {
     ['a\tb', 'control characters'],
     ['a\u007fb', 'control characters'],
     ['a\u0085b', 'control characters'],
+    ['.', 'must not be "." or ".."'],
+    ['..', 'must not be "." or ".."'],
+    ['a\ud800b', 'unpaired UTF-16 surrogates'],
+    ['\udc00', 'unpaired UTF-16 surrogates'],
   ])('refuses %j: %s', (streamId, rule) => {
     expect(() => {
       assertValidStreamId(streamId);

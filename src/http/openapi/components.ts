@@ -26,6 +26,15 @@ export function problemResponses(statuses: readonly number[]): Json {
     statuses.map((status) => {
       const kinds = Object.values(PROBLEMS).filter((kind) => kind.status === status);
       const retried = kinds.some((kind) => kind.retryAfterSeconds !== undefined);
+      // Headers a problem carries besides (a 401's `WWW-Authenticate` challenge).
+      const own = Object.fromEntries(
+        kinds
+          .flatMap((kind) => Object.entries(kind.headers ?? {}))
+          .map(([name, value]) => [
+            name.replace(/(^|-)[a-z]/g, (start) => start.toUpperCase()),
+            { description: `Always \`${value}\``, schema: { type: 'string' } },
+          ]),
+      );
       return [
         String(status),
         {
@@ -33,6 +42,7 @@ export function problemResponses(statuses: readonly number[]): Json {
           headers: {
             ...REQUEST_ID_HEADER,
             ...(retried ? { 'Retry-After': ref('headers', 'Retry-After') } : {}),
+            ...own,
           },
           content: { 'application/problem+json': { schema: ref('schemas', 'Problem') } },
         },
@@ -41,8 +51,8 @@ export function problemResponses(statuses: readonly number[]): Json {
   );
 }
 
-/** Who may call an operation: either way of presenting an API key. */
-export const API_KEY_SECURITY = [{ bearer: [] }, { apiKeyHeader: [] }];
+/** Who may call an operation: an API key as a bearer token. */
+export const API_KEY_SECURITY = [{ bearer: [] }];
 
 const PROBLEM = {
   type: 'object',
@@ -97,7 +107,6 @@ export function components(logSchemas: Json): Json {
   return {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
-      apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
     },
     headers: {
       'X-Request-Id': {

@@ -116,12 +116,13 @@ const EVENTS = {
         name: 'after',
         in: 'query',
         required: false,
-        description: 'Continue after this cursor: the `next` of the previous page',
+        description:
+          'Continue after this point: the `next` of the previous page, or a plain global position (a command answers one; 0 is the start)',
         schema: { type: 'string' },
       },
       limitParameter('Events per page'),
-      listParameter('types', 'Only these event types (comma-separated)'),
-      listParameter('categories', 'Only streams of these categories (comma-separated)'),
+      listParameter('types', 'Only these event types (comma-separated or repeated)'),
+      listParameter('categories', 'Only streams of these categories (comma-separated or repeated)'),
     ],
     responses: {
       200: okResponse('A page of the log', ref('schemas', 'EventPage')),

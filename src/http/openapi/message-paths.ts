@@ -9,8 +9,8 @@ const IDEMPOTENCY_KEY = { type: 'string', minLength: 1, maxLength: 200 };
 const IF_MATCH = { type: 'string', pattern: '^\\s*"?[0-9]{1,15}"?\\s*$' };
 const POSITION = { type: 'integer', minimum: 1, maximum: 999_999_999_999_999 };
 
-const COMMAND_PROBLEMS = [400, 401, 403, 404, 409, 413, 415, 422, 500, 503];
-const QUERY_PROBLEMS = [400, 401, 403, 404, 500, 503];
+const COMMAND_PROBLEMS = [400, 401, 403, 404, 409, 413, 414, 415, 422, 431, 500, 503];
+const QUERY_PROBLEMS = [400, 401, 403, 404, 414, 431, 500, 503];
 
 const header = (name: string, description: string, schema: Json): Json => ({
   name,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 
 import type { StrataSystem } from '../../app/index.js';
 import { UnknownMessageError } from '../../messages/index.js';
-import { requireRole, type createAuthenticator } from '../auth.js';
+import { callerOf, type Authenticator } from '../auth.js';
 import { HttpProblemError } from '../problems.js';
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
@@ -36,35 +36,39 @@ function idempotencyKeyOf(header: string | undefined): string | undefined {
 }
 
 /** `POST /commands/{name}`: validate, handle, answer with what was appended. */
-export function commandRoutes(system: StrataSystem, auth: ReturnType<typeof createAuthenticator>) {
+export function commandRoutes(system: StrataSystem, auth: Authenticator) {
   return function commands(app: FastifyInstance, _options: unknown, done: () => void): void {
-    app.post<{ Params: { name: string } }>('/commands/:name', async (request, reply) => {
-      const caller = auth.authenticate(request.headers);
-      requireRole(caller, 'command');
-      const { name } = request.params;
-      if (!system.commands.commandTypes.includes(name))
-        throw new UnknownMessageError(name, 'command');
-      const id = idempotencyKeyOf(singleHeader(request.headers['idempotency-key']));
-      const expectedVersion = expectedVersionOf(singleHeader(request.headers['if-match']));
-      const result = await system.commands.send({
-        type: name,
-        data: request.body,
-        ...(id === undefined ? {} : { id }),
-        ...(expectedVersion === undefined ? {} : { expectedVersion }),
-        metadata: {
-          actor: caller.name,
-          correlationId: singleHeader(request.headers['x-correlation-id']) ?? request.id,
-        },
-      });
-      if (result.duplicate) void reply.header('idempotent-replayed', 'true');
-      return {
-        commandId: result.commandId,
-        streamId: result.streamId,
-        version: result.streamVersion,
-        position: result.position ?? null,
-        events: result.events.map((event) => ({ id: event.id, type: event.type })),
-      };
-    });
+    const onRequest = auth.authorize('command');
+    app.post<{ Params: { name: string } }>(
+      '/commands/:name',
+      { onRequest },
+      async (request, reply) => {
+        const caller = callerOf(request);
+        const { name } = request.params;
+        if (!system.commands.commandTypes.includes(name))
+          throw new UnknownMessageError(name, 'command');
+        const id = idempotencyKeyOf(singleHeader(request.headers['idempotency-key']));
+        const expectedVersion = expectedVersionOf(singleHeader(request.headers['if-match']));
+        const result = await system.commands.send({
+          type: name,
+          data: request.body,
+          ...(id === undefined ? {} : { id }),
+          ...(expectedVersion === undefined ? {} : { expectedVersion }),
+          metadata: {
+            actor: caller.name,
+            correlationId: singleHeader(request.headers['x-correlation-id']) ?? request.id,
+          },
+        });
+        if (result.duplicate) void reply.header('idempotent-replayed', 'true');
+        return {
+          commandId: result.commandId,
+          streamId: result.streamId,
+          version: result.streamVersion,
+          position: result.position ?? null,
+          events: result.events.map((event) => ({ id: event.id, type: event.type })),
+        };
+      },
+    );
     done();
   };
 }

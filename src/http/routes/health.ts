@@ -16,10 +16,12 @@ export function healthRoutes(system: StrataSystem, isStarted: () => boolean) {
   return function health(app: FastifyInstance, _options: unknown, done: () => void): void {
     app.get('/health/live', () => ({ status: 'live' }));
 
-    app.get('/health/ready', async () => {
+    app.get('/health/ready', async (request) => {
       if (!isStarted()) throw new HttpProblemError('NOT_READY', 'Still starting');
-      const { writable, reason = 'unreachable' } = await system.store.availability();
+      const { writable, reason = 'unreachable', error } = await system.store.availability();
       if (!writable) {
+        // The driver's words (host names, users, SQL) are for operators, not for anyone asking.
+        request.log.warn({ err: error, reason }, 'not ready: the database refuses writes');
         throw new HttpProblemError(
           'NOT_READY',
           UNAVAILABLE[reason] ?? 'The database refuses writes',

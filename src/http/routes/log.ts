@@ -1,35 +1,67 @@
 import type { FastifyInstance } from 'fastify';
 
 import type { StrataSystem } from '../../app/index.js';
-import { LOG_START, parseCursor, type LogEntry, type StoredEvent } from '../../store/index.js';
-import { requireRole, type createAuthenticator } from '../auth.js';
+import {
+  decodeCursor,
+  LOG_START,
+  parseCursor,
+  type Cursor,
+  type LogEntry,
+  type StoredEvent,
+} from '../../store/index.js';
+import type { Authenticator } from '../auth.js';
 import { HttpProblemError } from '../problems.js';
+import { integerParam, listParam, singleParam, type RawParam } from './params.js';
 
 const MAX_PAGE = 1000;
+const BIGINT_MAX = 2n ** 63n - 1n;
 
-function integerParam(
-  name: string,
-  text: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-) {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new HttpProblemError(
-      'INVALID_PARAMETER',
-      `${name} must be an integer from ${min} to ${max}`,
-      {
-        parameter: name,
-      },
-    );
-  }
-  return value;
+const AFTER_EXPECTED =
+  'after must be the `next` cursor of a page (like 00000000000000000123-00000000000000000045) ' +
+  `or a global position, as a command returns it (an integer from 0 to ${Number.MAX_SAFE_INTEGER})`;
+
+const POSITION = /^\d{1,16}$/;
+
+/** The cursor of the event at `position` (0: the log's start); 400 naming `after` if none. */
+async function cursorAtPosition(system: StrataSystem, position: number): Promise<Cursor> {
+  if (position === 0) return LOG_START;
+  const cursor = await system.store.cursorAt(position);
+  if (cursor !== undefined) return cursor;
+  throw new HttpProblemError('UNKNOWN_POSITION', `No event of the log has position ${position}`, {
+    parameter: 'after',
+    position,
+  });
 }
 
-const listParam = (text: string | undefined) =>
-  text === undefined || text === '' ? undefined : text.split(',').map((item) => item.trim());
+/** `after` as a cursor the read can take; 400 naming `after` and what it expects otherwise. */
+function cursorParam(after: string): Cursor {
+  const invalid = (options?: ErrorOptions) =>
+    new HttpProblemError('INVALID_PARAMETER', AFTER_EXPECTED, { parameter: 'after' }, options);
+  let parts: { transactionId: string; globalPosition: string };
+  try {
+    parts = decodeCursor(after);
+  } catch (error) {
+    throw invalid({ cause: error });
+  }
+  // Well-formed, but past PostgreSQL's (signed) bigint, which the read compares it as.
+  if (BigInt(parts.transactionId) > BIGINT_MAX || BigInt(parts.globalPosition) > BIGINT_MAX) {
+    throw invalid();
+  }
+  return parseCursor(after);
+}
+
+/**
+ * Where `GET /events?after=` starts: after the event a page's `next` cursor or a global position
+ * (as a command returns it) names, in the log's order; the log's start without `after`.
+ */
+async function startOf(system: StrataSystem, raw: RawParam): Promise<Cursor> {
+  const after = singleParam('after', raw);
+  if (after === undefined) return LOG_START;
+  const position = Number(after);
+  return POSITION.test(after) && Number.isSafeInteger(position)
+    ? cursorAtPosition(system, position)
+    : cursorParam(after);
+}
 
 function envelope(event: StoredEvent) {
   return {
@@ -56,16 +88,24 @@ function entryEnvelope({ event, problem }: LogEntry) {
     : { ...envelope(event), undecodable: { reason: problem.reason, message: problem.message } };
 }
 
+type LogQuery = Record<string, RawParam>;
+
 /** `GET /streams/{id}` and `GET /events`: the log itself, paged, for operators. */
-export function logRoutes(system: StrataSystem, auth: ReturnType<typeof createAuthenticator>) {
+export function logRoutes(system: StrataSystem, auth: Authenticator) {
   return function log(app: FastifyInstance, _options: unknown, done: () => void): void {
-    app.get<{ Params: { id: string }; Querystring: { from?: string; limit?: string } }>(
+    const onRequest = auth.authorize('admin');
+    app.get<{ Params: { id: string }; Querystring: LogQuery }>(
       '/streams/:id',
+      { onRequest },
       async (request) => {
-        requireRole(auth.authenticate(request.headers), 'admin');
         const streamId = request.params.id;
-        const from = integerParam('from', request.query.from, 1, 1, Number.MAX_SAFE_INTEGER);
-        const limit = integerParam('limit', request.query.limit, 100, 1, MAX_PAGE);
+        const { query } = request;
+        const from = integerParam('from', query.from, {
+          fallback: 1,
+          min: 1,
+          max: Number.MAX_SAFE_INTEGER,
+        });
+        const limit = integerParam('limit', query.limit, { fallback: 100, min: 1, max: MAX_PAGE });
         const version = await system.store.streamVersion(streamId);
         if (version === 0)
           throw new HttpProblemError('NOT_FOUND', `No stream ${JSON.stringify(streamId)}`);
@@ -80,25 +120,20 @@ export function logRoutes(system: StrataSystem, auth: ReturnType<typeof createAu
       },
     );
 
-    app.get<{
-      Querystring: { after?: string; limit?: string; types?: string; categories?: string };
-    }>('/events', async (request) => {
-      requireRole(auth.authenticate(request.headers), 'admin');
-      const { after, types, categories } = request.query;
-      const limit = integerParam('limit', request.query.limit, 100, 1, MAX_PAGE);
-      const typeList = listParam(types);
-      const categoryList = listParam(categories);
-      const page = await system.store.readPage(
-        after === undefined ? LOG_START : parseCursor(after),
-        {
-          ...(typeList === undefined ? {} : { types: typeList }),
-          ...(categoryList === undefined ? {} : { categories: categoryList }),
-          limit,
-        },
-      );
+    app.get<{ Querystring: LogQuery }>('/events', { onRequest }, async (request) => {
+      const { query } = request;
+      const limit = integerParam('limit', query.limit, { fallback: 100, min: 1, max: MAX_PAGE });
+      const typeList = listParam(query.types);
+      const categoryList = listParam(query.categories);
+      const start = await startOf(system, query.after);
+      const page = await system.store.readPage(start, {
+        ...(typeList === undefined ? {} : { types: typeList }),
+        ...(categoryList === undefined ? {} : { categories: categoryList }),
+        limit,
+      });
       return {
         events: page.entries.map(entryEnvelope),
-        next: page.entries.at(-1)?.event.cursor ?? after ?? null,
+        next: page.entries.at(-1)?.event.cursor ?? (query.after === undefined ? null : start),
       };
     });
     done();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import type { StrataSystem } from '../../app/index.js';
-import { requireRole, type createAuthenticator } from '../auth.js';
+import type { Authenticator } from '../auth.js';
 import { HttpProblemError } from '../problems.js';
 
 const MIN_POSITION_PARAM = 'minPosition';
@@ -22,19 +22,23 @@ function coerce(
     const type = properties[name]?.type;
     const text = Array.isArray(value) ? value : [value];
     if (type === 'array') params[name] = text.flatMap((item) => item.split(','));
-    else params[name] = convert(text.at(-1) ?? '', type);
+    else params[name] = convert(name, text.at(-1) ?? '', type);
   }
   return params;
 }
 
-function convert(text: string, type: unknown): unknown {
-  if (
-    (type === 'integer' || type === 'number') &&
-    text.trim() !== '' &&
-    Number.isFinite(Number(text))
-  ) {
-    return Number(text);
+function convert(name: string, text: string, type: unknown): unknown {
+  const number = text.trim() === '' ? NaN : Number(text);
+  // Past 2^53 a number is rounded: the query would run with a value the client never sent
+  // (and PostgreSQL refuses most of them as out of range for bigint).
+  if (type === 'integer' && Number.isInteger(number) && !Number.isSafeInteger(number)) {
+    throw new HttpProblemError(
+      'INVALID_PARAMETER',
+      `${name} must be an integer from ${Number.MIN_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER}`,
+      { parameter: name },
+    );
   }
+  if ((type === 'integer' || type === 'number') && Number.isFinite(number)) return number;
   if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
   return text;
 }
@@ -60,15 +64,14 @@ function minPositionOf(
 /** `GET /queries/{name}?…`: coerce and validate parameters, optionally wait, answer. */
 export function queryRoutes(
   system: StrataSystem,
-  auth: ReturnType<typeof createAuthenticator>,
+  auth: Authenticator,
   consistencyTimeoutMs: number,
 ) {
   return function queries(app: FastifyInstance, _options: unknown, done: () => void): void {
     app.get<{ Params: { name: string }; Querystring: Record<string, string | string[]> }>(
       '/queries/:name',
+      { onRequest: auth.authorize('query') },
       async (request) => {
-        const caller = auth.authenticate(request.headers);
-        requireRole(caller, 'query');
         const { name } = request.params;
         const definition = system.registry.query(name);
         const schema = system.registry.list().find((message) => message.name === definition.name);

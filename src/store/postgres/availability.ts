@@ -7,6 +7,8 @@ export interface Availability {
   readonly writable: boolean;
   /** Why it does not, when it does not. */
   readonly reason?: UnavailableReason;
+  /** The error that showed it (the driver's own words): for the logs, never for an answer. */
+  readonly error?: unknown;
 }
 
 /** A driver that reports unavailability as `StoreUnavailableError`, and what it saw of it. */
@@ -85,7 +87,7 @@ export function watchAvailability(inner: SqlDriver, now: () => number = Date.now
           if (row?.read_only === 'on') throw new StoreUnavailableError('read-only');
         });
       } catch (error) {
-        return { writable: false, reason: unavailableReason(error) ?? 'unreachable' };
+        return { writable: false, reason: unavailableReason(error) ?? 'unreachable', error };
       }
       if (diskFullAt !== undefined && now() - diskFullAt < REFUSAL_MEMORY_MS) {
         return { writable: false, reason: 'disk-full' };

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { StoreUnavailableError } from '../errors.js';
-import { translateUnavailable, unavailableReason } from './translate-error.js';
+import { InvalidArgumentError, StoreUnavailableError } from '../errors.js';
+import {
+  translateAppendError,
+  translateUnavailable,
+  unavailableReason,
+} from './translate-error.js';
 
 const withCode = (code: string) => Object.assign(new Error(`server said ${code}`), { code });
 
@@ -35,5 +39,28 @@ describe('unavailableReason', () => {
     expect(translated).toBeInstanceOf(StoreUnavailableError);
     expect(translated.cause).toBe(driverError);
     expect(translated.message).not.toContain('server said');
+  });
+});
+
+describe('translateAppendError', () => {
+  it('reads text PostgreSQL cannot store in jsonb as an invalid argument, keeping the cause', () => {
+    const loneSurrogate = Object.assign(
+      new Error(
+        'invalid input syntax for type json: Unicode low surrogate must follow a high surrogate',
+      ),
+      { code: '22P02' },
+    );
+    for (const driverError of [withCode('22P05'), loneSurrogate]) {
+      const translated = translateAppendError(driverError, undefined);
+      expect(translated).toBeInstanceOf(InvalidArgumentError);
+      expect((translated as InvalidArgumentError).cause).toBe(driverError);
+    }
+  });
+
+  it('leaves invalid text of another type alone', () => {
+    const badBigint = Object.assign(new Error('invalid input syntax for type bigint: "x"'), {
+      code: '22P02',
+    });
+    expect(translateAppendError(badBigint, undefined)).toBe(badBigint);
   });
 });

@@ -8,8 +8,10 @@ import type { PostgresErrorFields } from './drivers/types.js';
 
 /** SQLSTATE of a unique-key violation. */
 const UNIQUE_VIOLATION = '23505';
-/** jsonb refuses `\u0000` and lone surrogates in strings. */
+/** jsonb refuses `\u0000` (and, on some servers, lone surrogates) in strings. */
 const UNSUPPORTED_UNICODE = '22P05';
+/** Invalid text for a type: for a jsonb value, a lone surrogate escape (`"\ud800"`). */
+const INVALID_TEXT = '22P02';
 
 /** The SQLSTATE of a driver error, if it is a PostgreSQL error. */
 export function sqlState(error: unknown): string | undefined {
@@ -35,10 +37,13 @@ export function translateAppendError(error: unknown, commandId: string | undefin
       return new DuplicateCommandError(commandId);
     }
   }
-  if (code === UNSUPPORTED_UNICODE) {
+  const unstorableJson =
+    code === INVALID_TEXT && error instanceof Error && /\bjson\b/i.test(error.message);
+  if (code === UNSUPPORTED_UNICODE || unstorableJson) {
     return new InvalidArgumentError(
       'event data and metadata',
       'must not contain the NUL character (\\u0000) or unpaired surrogates, which PostgreSQL cannot store',
+      { cause: error },
     );
   }
   return error;
