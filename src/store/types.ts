@@ -1,18 +1,6 @@
 import type { Cursor } from './cursor.js';
 import type { UndecodableEventError } from './errors.js';
-
-/** Expect the stream not to exist yet (same as expecting version 0). */
-export const NO_STREAM = 'no_stream';
-/** Expect the stream to hold at least one event, whatever its version. */
-export const STREAM_EXISTS = 'stream_exists';
-/** Append whatever the stream's version is. */
-export const ANY = 'any';
-
-/**
- * The optimistic-concurrency check of an append: an exact version (0 = no stream yet),
- * `NO_STREAM`, `STREAM_EXISTS` or `ANY`.
- */
-export type ExpectedVersion = number | typeof NO_STREAM | typeof STREAM_EXISTS | typeof ANY;
+import type { ExpectedVersion } from './expected-version.js';
 
 /**
  * Context recorded with every event. The named fields are what Strata itself sets and reads;
