@@ -14,6 +14,11 @@ export async function markInlineApplied(
   );
 }
 
+/** Forgets every mark of `subscriber` (a retired generation). */
+export async function forgetInlineMarks(sql: SqlExecutor, subscriber: string): Promise<void> {
+  await sql.query('DELETE FROM inline_applied WHERE subscriber = $1', [subscriber]);
+}
+
 /** The events of a batch not applied inline already; forgets their marks. */
 export async function withoutInlineApplied(
   sql: SqlExecutor,
