@@ -23,7 +23,7 @@ export interface CommitSignal {
  * PGlite is one process, so it needs no NOTIFY.
  */
 /** The shortest gap between two NOTIFYs from this process. */
-export const NOTIFY_INTERVAL_MS = 5;
+const NOTIFY_INTERVAL_MS = 5;
 
 export function createCommitSignal(driver: SqlDriver): CommitSignal {
   const channel = `strata_events_${driver.schema}`;

@@ -12,7 +12,7 @@ const UNIQUE_VIOLATION = '23505';
 const UNSUPPORTED_UNICODE = '22P05';
 
 /** The SQLSTATE of a driver error, if it is a PostgreSQL error. */
-export function sqlState(error: unknown): string | undefined {
+function sqlState(error: unknown): string | undefined {
   return (error as PostgresErrorFields | undefined)?.code;
 }
 
