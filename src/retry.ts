@@ -24,12 +24,14 @@ export interface CommandRetryPolicy extends Backoff {
   readonly deadlineMs: number;
 }
 
+/** A fixed-count retry: 5 attempts, backing off from 5 ms up to 250 ms. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 5,
   baseDelayMs: 5,
   maxDelayMs: 250,
 };
 
+/** A command retries lost races for 5 s, backing off from 5 ms up to 250 ms. */
 export const DEFAULT_COMMAND_RETRY_POLICY: CommandRetryPolicy = {
   deadlineMs: 5000,
   baseDelayMs: 5,

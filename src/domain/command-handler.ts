@@ -82,6 +82,10 @@ export function defineCommandHandler<Command extends Message, Event extends Mess
   return handler;
 }
 
+/**
+ * What handling a command needs: the store and registry, and optionally the clock and id
+ * generator given to `decide`, the retry policy and validation queries.
+ */
 export interface CommandHandlingOptions {
   readonly store: EventStore;
   /** Command data is validated against it before anything else happens. */

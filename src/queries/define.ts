@@ -20,6 +20,10 @@ export interface QueryDefinition<
   readonly handler: (views: QueryViews, params: Static<Params>) => Promise<Result>;
 }
 
+/**
+ * What `defineQuery` takes: a name, TypeBox parameters, the projections the handler reads (a
+ * read-your-writes wait covers exactly those) and the handler.
+ */
 export interface DefineQueryOptions<Name extends string, Params extends TSchema, Result> {
   readonly name: Name;
   readonly params: Params;

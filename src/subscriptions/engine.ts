@@ -11,6 +11,7 @@ import { countParked } from './postgres/parking.js';
 import { createSubscriptionWorker, type SubscriptionWorker } from './subscription-worker.js';
 import type { SubscriberDefinition, SubscriberStatus } from './types.js';
 
+/** What `createSubscriptionEngine` needs: the store, the subscribers, and its timings. */
 export interface SubscriptionEngineOptions {
   readonly store: PostgresEventStore;
   readonly subscribers?: readonly SubscriberDefinition[];
@@ -63,6 +64,14 @@ const WAIT_POLL_MS = 25;
  */
 export const LAG_MAX_ROWS = 10_000;
 
+/**
+ * An engine running `subscribers` (more can be added): each in one process at a time, under its
+ * lease, from its checkpoint. Nothing runs before `start`.
+ *
+ * @example
+ * const engine = createSubscriptionEngine({ store, subscribers: [mailer] });
+ * engine.start();
+ */
 export function createSubscriptionEngine(options: SubscriptionEngineOptions): SubscriptionEngine {
   const {
     store,

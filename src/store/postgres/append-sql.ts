@@ -64,6 +64,7 @@ export const APPEND_EVENT: AppendSql = {
   text: insertEvents(ONE_EVENT),
 };
 
+/** Rows: global_position, stream_version, transaction_id, one per appended event. */
 export const APPEND_EVENTS: AppendSql = {
   name: 'strata_append_events',
   parameterTypes: ['text', 'bigint', ...EVENT_ARRAYS],
@@ -107,6 +108,7 @@ SELECT $3, $4, $5, $1, head.version, '[]'
 RETURNING NULL::bigint AS global_position, stream_version, NULL::bigint AS transaction_id`,
 };
 
+/** Every append statement: each runs as a prepared statement, or as a function on PGlite. */
 export const APPEND_STATEMENTS = [
   APPEND_EVENT,
   APPEND_EVENTS,
