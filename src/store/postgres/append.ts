@@ -4,7 +4,6 @@ import { ConcurrencyError } from '../errors.js';
 import {
   ANY,
   assertValidExpectedVersion,
-  encodeExpectedVersion,
   expectedVersionHolds,
   pinsVersion,
   type ExpectedVersion,
@@ -17,14 +16,11 @@ import type {
   CommitNotice,
   NewEvent,
 } from '../types.js';
+import { appendOnce, LostRace, readStreamHead } from './append-attempt.js';
 import { runHooks, type AppendHooks } from './append-hooks.js';
-import { appendResult } from './append-result.js';
-import { READ_HEAD } from './append-sql.js';
-import { appendStatement, type AppendedRow } from './append-statement.js';
 import type { SqlExecutor } from './drivers/types.js';
 import { encodeEvents, type EncodedEvents } from './encode-events.js';
 import type { TransactionalEventStore } from './store-types.js';
-import { isStreamVersionTaken, translateAppendError } from './translate-error.js';
 
 /** How often an append with `ANY`/`STREAM_EXISTS` tries after losing a race for a version. */
 export const UNPINNED_APPEND_ATTEMPTS = 10;
@@ -50,9 +46,6 @@ export interface AppendContext {
   readonly streamVersion: (streamId: string) => Promise<number>;
 }
 
-/** Another writer took the version first, or the transaction-order check refused this one. */
-class LostRace extends Error {}
-
 /**
  * `appendToStream` on `context.sql`: one statement that checks the expected version and
  * writes; without a pinned version a lost race is tried again at the new end.
@@ -60,39 +53,6 @@ class LostRace extends Error {}
 export function createAppend(context: AppendContext) {
   const { sql, registry, maxEventBytes, hooks } = context;
   const inTransaction = context.transaction !== undefined;
-
-  async function readHead(streamId: string): Promise<number> {
-    const [head] = await sql.query<{ version: number }>(READ_HEAD, [streamId], 'strata_read_head');
-    return head?.version ?? 0;
-  }
-
-  /** Runs the append once: its result, `ConcurrencyError` on a conflict, or `LostRace`. */
-  async function appendOnce(
-    streamId: string,
-    expected: ExpectedVersion,
-    events: EncodedEvents,
-    command: CommandRecord | undefined,
-  ): Promise<AppendResult> {
-    const statement = appendStatement(
-      streamId,
-      encodeExpectedVersion(expected),
-      events,
-      command,
-      context.viaFunctions,
-    );
-    let rows: AppendedRow[];
-    try {
-      rows = await sql.query<AppendedRow>(statement.text, statement.params, statement.name);
-    } catch (error) {
-      if (isStreamVersionTaken(error)) throw new LostRace();
-      throw translateAppendError(error, command?.id);
-    }
-    if (rows.length > 0) return appendResult(streamId, rows, events);
-    const actual = await readHead(streamId);
-    // Refused although the version matched: the transaction-order check refused it.
-    if (expectedVersionHolds(expected, actual)) throw new LostRace();
-    throw new ConcurrencyError(streamId, expected, actual);
-  }
 
   /** The append, retried after lost races when nothing pins the version (and not in a tx). */
   async function appendRetrying(
@@ -104,7 +64,8 @@ export function createAppend(context: AppendContext) {
     // Inside a transaction the loss aborts it: report it to the caller.
     const attempts = !pinsVersion(expected) && !inTransaction ? UNPINNED_APPEND_ATTEMPTS : 1;
     try {
-      return await retrying(() => appendOnce(streamId, expected, events, command), {
+      const attempt = { streamId, expected, events, command, viaFunctions: context.viaFunctions };
+      return await retrying(() => appendOnce(sql, attempt), {
         attempts,
         retryIf: (error) => error instanceof LostRace,
       });
@@ -126,7 +87,7 @@ export function createAppend(context: AppendContext) {
     const encoded = encodeEvents(events, { registry, maxEventBytes });
     if (encoded.ids.length === 0 && command === undefined) {
       // Nothing to write: the append only checks the expected version.
-      const version = await readHead(streamId);
+      const version = await readStreamHead(sql, streamId);
       if (!expectedVersionHolds(expectedVersion, version)) {
         throw new ConcurrencyError(streamId, expectedVersion, version);
       }
