@@ -10,7 +10,9 @@ export {
 export { createParkedEvents } from './parked-events.js';
 export type { ParkedActionOptions, ParkedEvents, ParkedOutcome } from './parked-events.js';
 export {
+  checkpointCoversSql,
   forgetSubscriber,
+  hasParkedEventsSql,
   readStoredCheckpoint,
   subscriberLeaseKey,
   tryLeaseSubscriber,

@@ -45,3 +45,27 @@ export async function readStoredCheckpoint(
     ? undefined
     : { handled: progress.handled, readTo: progress.scanned };
 }
+
+// SQL conditions on the engine's tables, for a statement that must read them in the same
+// snapshot as its own rows (one statement, so a batch's parking and checkpoint are seen
+// together). Arguments are SQL expressions: parameters or columns.
+
+/** SQL: `subscriber` has a failed or blocked parked event of stream `streamId`. */
+export function hasParkedEventsSql(subscriber: string, streamId: string): string {
+  return `EXISTS (
+         SELECT 1 FROM parked_events
+          WHERE subscriber = ${subscriber} AND stream_id = ${streamId}
+            AND status IN ('failed', 'blocked'))`;
+}
+
+/** SQL: `subscriber`'s checkpoint is at or past the event at (`transactionId`, `position`). */
+export function checkpointCoversSql(
+  subscriber: string,
+  transactionId: string,
+  position: string,
+): string {
+  return `EXISTS (
+          SELECT 1 FROM checkpoints c
+           WHERE c.subscriber = ${subscriber}
+             AND (${transactionId}, ${position}) <= (c.transaction_id, c.global_position))`;
+}

@@ -1,4 +1,5 @@
 import type { SqlExecutor, StoredEvent } from '../../store/index.js';
+import { checkpointCoversSql, hasParkedEventsSql } from '../../subscriptions/index.js';
 
 /** Records that `subscriber`'s generation has applied these events in their append. */
 export async function markInlineApplied(
@@ -43,13 +44,11 @@ WITH previous AS (
    WHERE stream_id = $2 AND stream_version < $3 AND type = ANY($4::text[])
    ORDER BY stream_version DESC LIMIT 1
 )
-SELECT NOT EXISTS (
-         SELECT 1 FROM parked_events
-          WHERE subscriber = $1 AND stream_id = $2 AND status IN ('failed', 'blocked'))
+SELECT NOT ${hasParkedEventsSql('$1', '$2')}
    AND (NOT EXISTS (SELECT 1 FROM previous)
         OR EXISTS (
-          SELECT 1 FROM previous p JOIN checkpoints c ON c.subscriber = $1
-           WHERE (p.transaction_id, p.global_position) <= (c.transaction_id, c.global_position))
+          SELECT 1 FROM previous p
+           WHERE ${checkpointCoversSql('$1', 'p.transaction_id', 'p.global_position')})
         OR EXISTS (
           SELECT 1 FROM previous p JOIN inline_applied m
             ON m.subscriber = $1 AND m.global_position = p.global_position)) AS applied`;
