@@ -87,7 +87,8 @@ export function checkExpectedVersion(
   expected: ExpectedVersion,
   actual: number,
 ): void {
-  if (!expectedVersionHolds(expected, actual)) throw new ConcurrencyError(streamId, expected, actual);
+  if (!expectedVersionHolds(expected, actual))
+    throw new ConcurrencyError(streamId, expected, actual);
 }
 
 /**
