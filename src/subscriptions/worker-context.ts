@@ -66,12 +66,13 @@ export interface WorkerControls {
 
 /** The context a worker's parts share, starting in standby. */
 export function createWorkerContext(options: WorkerContextOptions): WorkerControls {
-  const { onError, definition } = options;
+  const { onError, ...shared } = options;
+  const { definition } = shared;
   const progressListeners = new Set<(cursor: Cursor) => void>();
   let stopping = false;
   let stopRequested = new AbortController();
   const context: WorkerContext = {
-    ...options,
+    ...shared,
     status: { state: 'standby', lastError: undefined, scanned: undefined },
     signal: createWakeSignal(),
     blocked: new Set(),
