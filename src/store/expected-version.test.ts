@@ -47,13 +47,11 @@ describe('expected versions', () => {
   });
 
   it('pins a version only when it names one', () => {
-    expect([ANY, STREAM_EXISTS, NO_STREAM, 0, 4].map(pinsVersion)).toEqual([
-      false,
-      false,
-      true,
-      true,
-      true,
-    ]);
+    expect(
+      ([ANY, STREAM_EXISTS, NO_STREAM, 0, 4] as ExpectedVersion[]).map((expected) =>
+        pinsVersion(expected),
+      ),
+    ).toEqual([false, false, true, true, true]);
   });
 
   it('refuses a number that is no version, and an unknown name', () => {
