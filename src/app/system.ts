@@ -20,6 +20,7 @@ import {
 } from '../uniqueness/index.js';
 import type { AppDefinition, ReactorDefinition } from './define-app.js';
 
+/** What `createSystem` needs: the app to run and the driver of its store. */
 export interface SystemOptions {
   readonly app: AppDefinition;
   readonly driver: SqlDriver;

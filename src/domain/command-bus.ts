@@ -21,6 +21,7 @@ export interface CommandBus {
   readonly commandTypes: readonly string[];
 }
 
+/** What `createCommandBus` needs: how commands are handled, and the handlers to route to. */
 export interface CommandBusOptions extends CommandHandlingOptions {
   readonly handlers: readonly AnyCommandHandler[];
 }

@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import { v7 as uuidv7 } from 'uuid';
 
 import {
@@ -18,6 +16,7 @@ import {
 import {
   DEFAULT_COMMAND_RETRY_POLICY,
   delayBeforeDeadline,
+  retrying,
   type CommandRetryPolicy,
 } from '../retry.js';
 import { commandQueuesOf } from './command-queues.js';
@@ -83,6 +82,10 @@ export function defineCommandHandler<Command extends Message, Event extends Mess
   return handler;
 }
 
+/**
+ * What handling a command needs: the store and registry, and optionally the clock and id
+ * generator given to `decide`, the retry policy and validation queries.
+ */
 export interface CommandHandlingOptions {
   readonly store: EventStore;
   /** Command data is validated against it before anything else happens. */
@@ -178,45 +181,65 @@ interface Attempt<Command extends Message, Event extends Message, State> {
 async function decideAndAppend<Command extends Message, Event extends Message, State>(
   attempt: Attempt<Command, Event, State>,
 ): Promise<CommandResult> {
+  const policy = { ...DEFAULT_COMMAND_RETRY_POLICY, ...attempt.options.retry };
+  const startedAt = Date.now();
+  try {
+    return await retrying(() => decideAndAppendOnce(attempt), {
+      retryIf: (error) => error instanceof LostRace,
+      delayMs: (tries) => delayBeforeDeadline(policy, startedAt, tries),
+    });
+  } catch (error) {
+    throw error instanceof LostRace ? error.cause : error;
+  }
+}
+
+/**
+ * The append's `ConcurrencyError`, the one failure worth deciding again on: a pinned version
+ * that the loaded stream already breaks fails at once.
+ */
+class LostRace extends Error {
+  override readonly cause: unknown;
+  constructor(cause: unknown) {
+    super('lost a race for the stream', { cause });
+    this.cause = cause;
+  }
+}
+
+/** One try: load the stream, decide on its state, append with the loaded version expected. */
+async function decideAndAppendOnce<Command extends Message, Event extends Message, State>(
+  attempt: Attempt<Command, Event, State>,
+): Promise<CommandResult> {
   const { options, handler, command, streamId, commandId, record } = attempt;
   const { store, clock = () => new Date(), newId = uuidv7 } = options;
-  const policy = { ...DEFAULT_COMMAND_RETRY_POLICY, ...options.retry };
-  const startedAt = Date.now();
-  for (let tries = 1; ; tries++) {
-    const loaded = await loadStreamState(options, handler.decider, streamId);
-    checkExpectedVersion(streamId, attempt.expectedVersion, loaded.version);
-    const context: DecideContext = { now: clock(), newId };
-    const events = decidedEvents(handler.decider.decide(command, loaded.state, context));
-    if (events.length === 0 && record === undefined) {
-      return resultOf(commandId, {
-        streamId,
-        streamVersion: loaded.version,
-        events: [],
-        cursor: undefined,
-      });
-    }
-    try {
-      const appended = await store.appendToStream(
-        streamId,
-        events.map((event) => ({
-          type: event.type,
-          data: event.data,
-          metadata: attempt.eventMetadata,
-        })),
-        { expectedVersion: loaded.version, command: record },
-      );
-      await saveSnapshotIfDue(options, handler.decider, loaded, events, appended).catch(
-        (error: unknown) => options.onSnapshotError?.(error, streamId),
-      );
-      return resultOf(commandId, appended);
-    } catch (error) {
-      const delay = isConcurrencyError(error)
-        ? delayBeforeDeadline(policy, startedAt, tries)
-        : undefined;
-      if (delay === undefined) throw error;
-      await sleep(delay);
-    }
+  const loaded = await loadStreamState(options, handler.decider, streamId);
+  checkExpectedVersion(streamId, attempt.expectedVersion, loaded.version);
+  const context: DecideContext = { now: clock(), newId };
+  const events = decidedEvents(handler.decider.decide(command, loaded.state, context));
+  if (events.length === 0 && record === undefined) {
+    return resultOf(commandId, {
+      streamId,
+      streamVersion: loaded.version,
+      events: [],
+      cursor: undefined,
+    });
   }
+  const appended = await store
+    .appendToStream(
+      streamId,
+      events.map((event) => ({
+        type: event.type,
+        data: event.data,
+        metadata: attempt.eventMetadata,
+      })),
+      { expectedVersion: loaded.version, command: record },
+    )
+    .catch((error: unknown) => {
+      throw isConcurrencyError(error) ? new LostRace(error) : error;
+    });
+  await saveSnapshotIfDue(options, handler.decider, loaded, events, appended).catch(
+    (error: unknown) => options.onSnapshotError?.(error, streamId),
+  );
+  return resultOf(commandId, appended);
 }
 
 const NO_QUERIES: ValidationContext = {

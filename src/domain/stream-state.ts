@@ -1,9 +1,7 @@
 import type { MessageRegistry } from '../messages/index.js';
 import {
-  ANY,
   ConcurrencyError,
-  NO_STREAM,
-  STREAM_EXISTS,
+  expectedVersionHolds,
   type AppendResult,
   type EventStore,
   type ExpectedVersion,
@@ -89,12 +87,8 @@ export function checkExpectedVersion(
   expected: ExpectedVersion,
   actual: number,
 ): void {
-  const holds =
-    expected === ANY ||
-    (expected === STREAM_EXISTS && actual > 0) ||
-    (expected === NO_STREAM && actual === 0) ||
-    expected === actual;
-  if (!holds) throw new ConcurrencyError(streamId, expected, actual);
+  if (!expectedVersionHolds(expected, actual))
+    throw new ConcurrencyError(streamId, expected, actual);
 }
 
 /**

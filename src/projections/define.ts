@@ -42,6 +42,7 @@ export interface ProjectionDefinition {
   readonly onPoisonEvent?: PoisonPolicy;
 }
 
+/** What `defineProjection` takes; each field is described on `ProjectionDefinition`. */
 export interface DefineProjectionOptions<Events extends readonly EventDefinition[]> {
   readonly name: string;
   readonly version: number;

@@ -7,6 +7,7 @@ export type Document = Record<string, unknown>;
 /** Equality filters on document fields, by path (`status`, `owner.id`). */
 export type Where = Readonly<Record<string, unknown>>;
 
+/** Which documents `find` returns, in which order, and which page of them. */
 export interface FindQuery {
   /**
    * Fields that must equal these values (a dotted path reaches into nested objects). An array
@@ -19,6 +20,7 @@ export interface FindQuery {
   readonly offset?: number;
 }
 
+/** A sort key of `find`: a field (dotted path) and its direction, `asc` by default. */
 export interface OrderBy {
   readonly field: string;
   readonly direction?: 'asc' | 'desc';

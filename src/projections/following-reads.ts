@@ -1,7 +1,9 @@
 import type { Cursor } from '../store/index.js';
+import { ProjectionNotReadyError } from './errors.js';
 import { filterOf, projectionSubscriber } from './generation.js';
 import { follow } from './reconcile.js';
 import { definitionOf, type RuntimeState } from './runtime-state.js';
+import { viewsOf, type ViewReader } from './views.js';
 
 /** How often a query waiting for a projection's first build looks again. */
 const FIRST_BUILD_CHECK_MS = 25;
@@ -12,6 +14,14 @@ const UNDEFINED_TABLE = '42P01';
 
 const isUndefinedTable = (error: unknown): boolean =>
   (error as { code?: unknown } | undefined)?.code === UNDEFINED_TABLE;
+
+/** Reads of `name`'s active generation; `ProjectionNotReadyError` before its first build. */
+export function activeReader(state: RuntimeState, name: string): ViewReader {
+  definitionOf(state, name);
+  const storage = state.active.get(name);
+  if (storage === undefined) throw new ProjectionNotReadyError(name);
+  return viewsOf(state.store.driver, storage);
+}
 
 /**
  * Runs `read`, which reads `names`. When another process switched one of them to a new

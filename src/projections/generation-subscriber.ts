@@ -1,7 +1,7 @@
 import type { SubscriberDefinition } from '../subscriptions/index.js';
 import type { ProjectionDefinition } from './define.js';
 import { filterOf, projectionSubscriber } from './generation.js';
-import { applyEvents } from './inline.js';
+import { applyEvents } from './apply-events.js';
 import { lockGeneration } from './postgres/generation-lock.js';
 import { withoutInlineApplied } from './postgres/inline-marks.js';
 import { shareProjectionRow, type ProjectionRow } from './postgres/storage.js';

@@ -1,6 +1,8 @@
+import { forgetSubscriber, tryLeaseSubscriber } from '../subscriptions/index.js';
 import type { ProjectionDefinition } from './define.js';
 import { generationSubscriber, versionOf } from './generation-subscriber.js';
 import { projectionSubscriber } from './generation.js';
+import { forgetInlineMarks } from './postgres/inline-marks.js';
 import { dropStorage, lockProjectionRow, storageOf } from './postgres/storage.js';
 import { definitionOf, type RuntimeState } from './runtime-state.js';
 
@@ -33,7 +35,7 @@ export async function retire(
   const subscriber = projectionSubscriber(definition.name, generation);
   if (running.get(definition.name)?.delete(generation) === true) await engine.remove(subscriber);
   const key = retiringKey(definition.name, generation);
-  const lease = await store.driver.tryLease(`subscriber:${subscriber}`);
+  const lease = await tryLeaseSubscriber(store.driver, subscriber);
   if (lease === undefined) {
     retiring.set(key, { projection: definition.name, generation });
     return;
@@ -45,9 +47,8 @@ export async function retire(
       const row = await lockProjectionRow(tx, definition.name);
       if (versionOf(row, generation) !== undefined) return;
       await dropStorage(tx, storageOf(definition, generation));
-      await tx.query('DELETE FROM checkpoints WHERE subscriber = $1', [subscriber]);
-      await tx.query('DELETE FROM parked_events WHERE subscriber = $1', [subscriber]);
-      await tx.query('DELETE FROM inline_applied WHERE subscriber = $1', [subscriber]);
+      await forgetSubscriber(tx, subscriber);
+      await forgetInlineMarks(tx, subscriber);
     });
     retiring.delete(key);
   } finally {

@@ -2,31 +2,15 @@ import type {
   AppendHook,
   AppendResult,
   SqlExecutor,
-  StoredEvent,
   TransactionalEventStore,
 } from '../store/index.js';
-import { batchViewsOf } from './batch-views.js';
-import type { ProjectionDefinition, ProjectionHandler } from './define.js';
+import { applyEvents } from './apply-events.js';
+import type { ProjectionDefinition } from './define.js';
 import { projectionSubscriber } from './generation.js';
 import { lockGeneration } from './postgres/generation-lock.js';
 import { appliedBefore, markInlineApplied } from './postgres/inline-marks.js';
 import { shareProjectionRow, storageOf } from './postgres/storage.js';
 import type { Storage } from './views.js';
-
-/** Applies `events` to `storage` with `definition`'s handlers through one batch buffer. */
-export async function applyEvents(
-  sql: SqlExecutor,
-  definition: ProjectionDefinition,
-  storage: Storage,
-  events: readonly StoredEvent[],
-): Promise<void> {
-  const views = batchViewsOf(sql, storage);
-  for (const event of events) {
-    const handler = definition.handlers[event.type] as ProjectionHandler | undefined;
-    if (handler !== undefined) await handler(event, views);
-  }
-  await views.flush();
-}
 
 /**
  * The active generation `definition` may write inline in this transaction, locked: its row

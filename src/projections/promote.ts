@@ -3,7 +3,8 @@ import type { ProjectionDefinition } from './define.js';
 import { DEFAULT_BATCH_SIZE } from './generation-subscriber.js';
 import { filterOf, projectionSubscriber } from './generation.js';
 import { retire } from './generations.js';
-import { reachOf, readToOf, visibleHead } from './postgres/promotion.js';
+import { readStoredCheckpoint } from '../subscriptions/index.js';
+import { reachOf, visibleHead } from './postgres/promotion.js';
 import { lockProjectionRow, promoteBuilding, storageOf } from './postgres/storage.js';
 import { watchRebuild, type PromoteOutcome, type Rebuild } from './rebuild-watcher.js';
 import type { RuntimeState } from './runtime-state.js';
@@ -33,7 +34,7 @@ function promoteIfCaughtUp(
         : await reachOf(tx.sql, projectionSubscriber(definition.name, row.active_generation));
     const target = latest(builtFrom, served);
     if (target !== undefined) {
-      const readTo = await readToOf(tx.sql, subscriber);
+      const readTo = (await readStoredCheckpoint(tx.sql, subscriber))?.readTo;
       if (readTo === undefined) return { kind: 'behind' };
       if (compareCursors(readTo, target) < 0) {
         // Counted from how far it has read, not from its last match: cheap for rare filters.

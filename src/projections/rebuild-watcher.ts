@@ -22,6 +22,7 @@ export interface Rebuild {
   readonly done: Promise<void>;
 }
 
+/** What `watchRebuild` needs: the generation being built, its subscriber, and how to switch. */
 export interface RebuildWatcherOptions {
   readonly store: PostgresEventStore;
   readonly engine: SubscriptionEngine;

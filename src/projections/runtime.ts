@@ -1,16 +1,15 @@
 import type { Cursor, PostgresEventStore } from '../store/index.js';
 import type { SubscriptionEngine } from '../subscriptions/index.js';
 import type { ProjectionDefinition } from './define.js';
-import { ProjectionNotReadyError } from './errors.js';
-import { readFollowing, waitUntilCaughtUp } from './following-reads.js';
+import { activeReader, readFollowing, waitUntilCaughtUp } from './following-reads.js';
 import { runningSubscribers } from './generations.js';
 import { inlineProjectionsHook } from './inline.js';
 import { abandonRebuild, startRebuild, type AbandonedBuild } from './rebuild.js';
 import type { Rebuild } from './rebuild-watcher.js';
 import { reconcileAtStart } from './reconcile.js';
-import { createRuntimeState, definitionOf } from './runtime-state.js';
+import { createRuntimeState } from './runtime-state.js';
 import { startSyncing } from './sync.js';
-import { viewsOf, type ViewReader } from './views.js';
+import type { ViewReader } from './views.js';
 
 /** What `createProjectionRuntime` needs: the store, the engine, and the projections it keeps. */
 export interface ProjectionRuntimeOptions {
@@ -55,8 +54,15 @@ export interface ProjectionRuntime {
 }
 
 /**
- * A runtime for `projections`: its parts (reconciling with the `projections` rows, running and
- * retiring generations, promotion, following reads, the sync timer) share one `RuntimeState`.
+ * A runtime for `projections`. Its parts share one `RuntimeState`: the generation state
+ * machine (`reconcile.ts`, `rebuild.ts`, `promote.ts`, `generations.ts`), the subscriber of a
+ * generation (`generation-subscriber.ts`), inline application (`inline.ts`), the query side
+ * (`following-reads.ts`) and the sync timer (`sync.ts`).
+ *
+ * @example
+ * const runtime = createProjectionRuntime({ store, engine, projections: [tasksProjection] });
+ * await runtime.start();
+ * engine.start();
  */
 export function createProjectionRuntime(options: ProjectionRuntimeOptions): ProjectionRuntime {
   const { store, engine, syncIntervalMs = 1_000, onError = () => undefined } = options;
@@ -87,12 +93,7 @@ export function createProjectionRuntime(options: ProjectionRuntimeOptions): Proj
     rebuild: (name) => startRebuild(state, name),
     abandonRebuild: (name) => abandonRebuild(state, name),
     currentRebuild: (name) => state.rebuilds.get(name),
-    reader(name) {
-      definitionOf(state, name);
-      const storage = state.active.get(name);
-      if (storage === undefined) throw new ProjectionNotReadyError(name);
-      return viewsOf(store.driver, storage);
-    },
+    reader: (name) => activeReader(state, name),
     read: (names, read) => readFollowing(state, names, read),
     waitUntilCaughtUp: (name, cursor, timeoutMs) =>
       waitUntilCaughtUp(state, name, cursor, timeoutMs),

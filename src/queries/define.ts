@@ -31,7 +31,10 @@ export interface QueryDefinition<
   readonly handler: QueryHandler<Params, Result>;
 }
 
-/** Options of `defineQuery`. */
+/**
+ * What `defineQuery` takes: a name, TypeBox parameters, the result's schema, the projections the
+ * handler reads (a read-your-writes wait covers exactly those) and the handler.
+ */
 export interface DefineQueryOptions<
   Name extends string,
   Params extends TSchema,

@@ -8,6 +8,7 @@ import {
   UnknownPositionError,
 } from './errors.js';
 
+/** How one query run waits for the projections it reads. */
 export interface QueryOptions {
   /**
    * Read your writes: answer only once every projection the query reads has applied the event
@@ -18,6 +19,7 @@ export interface QueryOptions {
   readonly timeoutMs?: number;
 }
 
+/** What `createQueryRunner` needs: the store, the projections and the queries it answers. */
 export interface QueryRunnerOptions {
   readonly store: EventStore;
   readonly registry: MessageRegistry;
@@ -35,6 +37,10 @@ export interface QueryRunner {
   run(name: string, params: unknown, options?: QueryOptions): Promise<unknown>;
 }
 
+/**
+ * Answers queries by name: validates the parameters, waits for a minimum position when asked
+ * (`QueryOptions`), and runs the handler on the projections it declared.
+ */
 export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
   const { store, registry, projections, horizon } = options;
   const queries = new Map(options.queries.map((query) => [query.name, query]));

@@ -30,11 +30,12 @@ export type {
   PostgresEventStore,
   PostgresEventStoreOptions,
   TransactionalEventStore,
-} from './postgres/event-store.js';
+} from './postgres/store-types.js';
 export { loadMigrations, migrate } from './postgres/migrate.js';
 export type { Migration, MigrationReport } from './postgres/migrate.js';
 export { MAX_STREAM_ID_LENGTH, streamCategory } from './stream-id.js';
-export { ANY, NO_STREAM, STREAM_EXISTS } from './types.js';
+export { ANY, expectedVersionHolds, NO_STREAM, STREAM_EXISTS } from './expected-version.js';
+export type { ExpectedVersion } from './expected-version.js';
 export type {
   AppendedEvent,
   AppendOptions,
@@ -50,7 +51,6 @@ export type {
   LogEntry,
   LogPage,
   StreamSummary,
-  ExpectedVersion,
   NewEvent,
   ReadAllOptions,
   ReadPageOptions,

@@ -1,18 +1,6 @@
 import type { Cursor } from './cursor.js';
 import type { UndecodableEventError } from './errors.js';
-
-/** Expect the stream not to exist yet (same as expecting version 0). */
-export const NO_STREAM = 'no_stream';
-/** Expect the stream to hold at least one event, whatever its version. */
-export const STREAM_EXISTS = 'stream_exists';
-/** Append whatever the stream's version is. */
-export const ANY = 'any';
-
-/**
- * The optimistic-concurrency check of an append: an exact version (0 = no stream yet),
- * `NO_STREAM`, `STREAM_EXISTS` or `ANY`.
- */
-export type ExpectedVersion = number | typeof NO_STREAM | typeof STREAM_EXISTS | typeof ANY;
+import type { ExpectedVersion } from './expected-version.js';
 
 /**
  * Context recorded with every event. The named fields are what Strata itself sets and reads;
@@ -47,6 +35,7 @@ export interface CommandRecord {
   readonly fingerprint: string;
 }
 
+/** How an append checks the stream first, and which command it records. */
 export interface AppendOptions {
   /** Defaults to `ANY`. */
   readonly expectedVersion?: ExpectedVersion;
@@ -62,6 +51,7 @@ export interface AppendedEvent {
   readonly globalPosition: number;
 }
 
+/** What an append wrote: the stream's new version, its events, and the cursor of the last. */
 export interface AppendResult {
   readonly streamId: string;
   /** The stream's version after the append (the expected version for the next one). */
@@ -91,6 +81,7 @@ export interface StoredEvent<Type extends string = string, Data = unknown> {
   readonly recordedAt: Date;
 }
 
+/** Which part of a stream `readStream` returns. */
 export interface ReadStreamOptions {
   /** Lowest stream version to include (default 1). */
   readonly from?: number;
@@ -101,6 +92,7 @@ export interface ReadStreamOptions {
   readonly limit?: number;
 }
 
+/** Where `readAll` starts in the log and which events it returns. */
 export interface ReadAllOptions extends EventFilter {
   /** Start after this cursor; from the beginning of the log when absent. */
   readonly after?: Cursor;
@@ -110,6 +102,7 @@ export interface ReadAllOptions extends EventFilter {
   readonly batchSize?: number;
 }
 
+/** Which events `readPage` returns, and how many at most. */
 export interface ReadPageOptions extends EventFilter {
   /** Most entries in the page. */
   readonly limit: number;
@@ -136,6 +129,7 @@ export interface Backlog {
   readonly complete: boolean;
 }
 
+/** How much of the log a `backlog` count may look at. */
 export interface BacklogOptions {
   /**
    * Look at no more than this many events of the log (matching or not), so the cost is bounded
@@ -164,6 +158,7 @@ export interface LogPage {
   readonly end: Cursor;
 }
 
+/** Which streams `listStreams` returns, a page at a time. */
 export interface ListStreamsOptions {
   /** Only streams of this category. */
   readonly category?: string;

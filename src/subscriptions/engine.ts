@@ -1,16 +1,12 @@
-import {
-  compareCursors,
-  type Cursor,
-  type EventFilter,
-  type PostgresEventStore,
-} from '../store/index.js';
+import type { Cursor, EventFilter, PostgresEventStore } from '../store/index.js';
 import { DuplicateSubscriberError, UnknownSubscriberError } from './errors.js';
 import { createParkedEvents, type ParkedEvents } from './parked-events.js';
-import { readCheckpoint, readProgress, type Progress } from './postgres/checkpoints.js';
-import { countParked } from './postgres/parking.js';
+import { readCheckpoint } from './postgres/checkpoints.js';
+import { caughtUp, subscriberStatus, waitUntil } from './subscriber-progress.js';
 import { createSubscriptionWorker, type SubscriptionWorker } from './subscription-worker.js';
 import type { SubscriberDefinition, SubscriberStatus } from './types.js';
 
+/** What `createSubscriptionEngine` needs: the store, the subscribers, and its timings. */
 export interface SubscriptionEngineOptions {
   readonly store: PostgresEventStore;
   readonly subscribers?: readonly SubscriberDefinition[];
@@ -56,13 +52,14 @@ export interface SubscriptionEngine {
   readonly parked: ParkedEvents;
 }
 
-const WAIT_POLL_MS = 25;
 /**
- * Most events of the log a lag count or a catch-up check looks at: their cost stays bounded
- * however far behind a subscriber is (the lag then reads "at least").
+ * An engine running `subscribers` (more can be added): each in one process at a time, under its
+ * lease, from its checkpoint. Nothing runs before `start`.
+ *
+ * @example
+ * const engine = createSubscriptionEngine({ store, subscribers: [mailer] });
+ * engine.start();
  */
-export const LAG_MAX_ROWS = 10_000;
-
 export function createSubscriptionEngine(options: SubscriptionEngineOptions): SubscriptionEngine {
   const {
     store,
@@ -99,45 +96,9 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
     if (running) worker.start();
   }
 
-  /** How far `name` has read: its stored progress, or this process's newer knowledge of it. */
-  function scannedTo(name: string, stored: Progress | undefined): Cursor | undefined {
-    const local = entries.get(name)?.worker.scannedTo;
-    if (stored === undefined || local === undefined) return stored?.scanned ?? local;
-    return compareCursors(stored.scanned, local) >= 0 ? stored.scanned : local;
-  }
-
-  async function caughtUp(
-    name: string,
-    target: Cursor,
-    filter: EventFilter | undefined,
-  ): Promise<boolean> {
-    const scanned = scannedTo(name, await readProgress(store.driver, name));
-    if (scanned !== undefined && compareCursors(scanned, target) >= 0) return true;
-    // Events the subscriber filters out never move its checkpoint: it is caught up when none
-    // of the events it does read lie between where it got to and the target.
-    const backlog = await store.backlog(scanned, filter, target, { maxRows: LAG_MAX_ROWS });
-    return backlog.complete && backlog.events === 0;
-  }
-
   async function statusOf(name: string): Promise<SubscriberStatus> {
     const { definition, worker } = entry(name);
-    const progress = await readProgress(store.driver, name);
-    const scanned = scannedTo(name, progress);
-    const [backlog, parked] = await Promise.all([
-      store.backlog(scanned, definition.filter, undefined, { maxRows: LAG_MAX_ROWS }),
-      countParked(store.driver, name),
-    ]);
-    const oldest = backlog.oldestRecordedAt;
-    return {
-      name,
-      state: worker.state,
-      cursor: progress?.handled,
-      lagEvents: backlog.events,
-      lagComplete: backlog.complete,
-      lagSeconds: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest.getTime()) / 1000),
-      parked,
-      lastError: worker.lastError,
-    };
+    return subscriberStatus(store, definition, worker);
   }
 
   for (const definition of options.subscribers ?? []) add(definition);
@@ -159,30 +120,15 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
     },
     status: () => Promise.all([...entries.keys()].map(statusOf)),
     statusOf,
-    async waitUntilCaughtUp(name, cursor, timeoutMs, filter) {
+    waitUntilCaughtUp(name, cursor, timeoutMs, filter) {
       const local = entries.get(name);
-      const deadline = Date.now() + timeoutMs;
-      let progressed: () => void = () => undefined;
-      const stopListening = local?.worker.onProgress(() => {
-        progressed();
-      });
-      try {
-        while (!(await caughtUp(name, cursor, local?.definition.filter ?? filter))) {
-          const remaining = deadline - Date.now();
-          if (remaining <= 0) return false;
-          // Woken by this process's progress, or polling for a subscriber run elsewhere.
-          await new Promise<void>((settle) => {
-            const timer = setTimeout(settle, Math.min(WAIT_POLL_MS, remaining));
-            progressed = () => {
-              clearTimeout(timer);
-              settle();
-            };
-          });
-        }
-        return true;
-      } finally {
-        stopListening?.();
-      }
+      const check = () =>
+        caughtUp(store, name, cursor, local?.definition.filter ?? filter, local?.worker.scannedTo);
+      const onProgress =
+        local === undefined
+          ? undefined
+          : (listener: () => void) => local.worker.onProgress(listener);
+      return waitUntil(check, timeoutMs, onProgress);
     },
     checkpoint: (name) => readCheckpoint(store.driver, name),
     onProgress(listener) {

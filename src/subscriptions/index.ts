@@ -9,6 +9,15 @@ export {
 } from './errors.js';
 export { createParkedEvents } from './parked-events.js';
 export type { ParkedActionOptions, ParkedEvents, ParkedOutcome } from './parked-events.js';
+export {
+  checkpointCoversSql,
+  forgetSubscriber,
+  hasParkedEventsSql,
+  readStoredCheckpoint,
+  subscriberLeaseKey,
+  tryLeaseSubscriber,
+} from './subscriber-records.js';
+export type { StoredCheckpoint } from './subscriber-records.js';
 export { storedSubscriberProgress } from './stored-progress.js';
 export type { StoredSubscriberProgress } from './stored-progress.js';
 export { DEFAULT_SUBSCRIBER_RETRY } from './subscription-worker.js';

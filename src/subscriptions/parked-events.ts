@@ -13,6 +13,7 @@ export type ParkedOutcome =
   /** Not carried out yet: no process running the subscriber picked it up in time. */
   | 'requested';
 
+/** How long a retry or skip request waits for the worker to carry it out. */
 export interface ParkedActionOptions {
   /** How long to wait for the outcome; default 10 s, 0 to return at once. */
   readonly waitMs?: number;

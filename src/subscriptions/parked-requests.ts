@@ -39,35 +39,41 @@ export function createParkedRequests(context: WorkerContext) {
     }
   }
 
+  /** Retries `parked`; false when it failed again (it stays parked, its stream blocked). */
+  async function retryParked(parked: ParkedEvent): Promise<boolean> {
+    const entry = await reread(parked);
+    try {
+      if (entry !== undefined) await handleParked(entry);
+      else await unpark(sql, name, parked.globalPosition);
+      return true;
+    } catch (error) {
+      context.report(error);
+      await settleParked(sql, name, parked.globalPosition, {
+        status: 'failed',
+        error: describe(error),
+        attempts: 1,
+      });
+      return false;
+    }
+  }
+
+  /** Works through a stream's queue in order; true when nothing holds the stream back now. */
+  async function settleStream(streamId: string): Promise<boolean> {
+    for (const parked of await parkedQueue(sql, name, streamId)) {
+      if (parked.requestedAction === 'skip') {
+        await settleParked(sql, name, parked.globalPosition, { status: 'skipped' });
+        continue;
+      }
+      if (parked.status === 'failed' && parked.requestedAction !== 'retry') return false;
+      if (!(await retryParked(parked))) return false;
+    }
+    return true;
+  }
+
   /** Carries out every pending request. */
   async function settleRequests(): Promise<void> {
     for (const streamId of await streamsWithRequests(sql, name)) {
-      let released = true;
-      for (const parked of await parkedQueue(sql, name, streamId)) {
-        if (parked.requestedAction === 'skip') {
-          await settleParked(sql, name, parked.globalPosition, { status: 'skipped' });
-          continue;
-        }
-        if (parked.status === 'failed' && parked.requestedAction !== 'retry') {
-          released = false;
-          break;
-        }
-        const entry = await reread(parked);
-        try {
-          if (entry !== undefined) await handleParked(entry);
-          else await unpark(sql, name, parked.globalPosition);
-        } catch (error) {
-          context.report(error);
-          await settleParked(sql, name, parked.globalPosition, {
-            status: 'failed',
-            error: describe(error),
-            attempts: 1,
-          });
-          released = false;
-          break;
-        }
-      }
-      if (released) blocked.delete(streamId);
+      if (await settleStream(streamId)) blocked.delete(streamId);
     }
   }
 

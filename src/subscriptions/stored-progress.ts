@@ -1,6 +1,6 @@
 import type { Cursor, PostgresEventStore } from '../store/index.js';
 import { listProgress } from './postgres/checkpoints.js';
-import { LAG_MAX_ROWS } from './engine.js';
+import { LAG_MAX_ROWS } from './subscriber-progress.js';
 
 /** A subscriber as the database records it, whichever process runs it (or none). */
 export interface StoredSubscriberProgress {

@@ -1,21 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import type { RetryPolicy } from '../retry.js';
-import {
-  streamCategory,
-  type CommitNotice,
-  type Cursor,
-  type EventFilter,
-  type PostgresEventStore,
-} from '../store/index.js';
-import { CheckpointMovedError, SubscriberFailedError } from './errors.js';
+import type { Cursor, PostgresEventStore } from '../store/index.js';
+import { runWhileStarted } from './lease-loop.js';
 import { createPageProcessor } from './page-processor.js';
 import { createParkedRequests } from './parked-requests.js';
-import { advanceCheckpoint, ensureCheckpoint, type Progress } from './postgres/checkpoints.js';
-import { blockedStreams } from './postgres/parking.js';
+import { createReadLoop } from './read-loop.js';
 import type { SubscriberDefinition, SubscriberState } from './types.js';
-import { createWakeSignal } from './wake-signal.js';
-import { describe, Stopping, type WorkerContext } from './worker-context.js';
+import { createWorkerContext, Stopping } from './worker-context.js';
 
 /** A subscriber's default retries: 5 attempts, backing off from 50 ms up to 5 s. */
 export const DEFAULT_SUBSCRIBER_RETRY: RetryPolicy = {
@@ -24,6 +14,7 @@ export const DEFAULT_SUBSCRIBER_RETRY: RetryPolicy = {
   maxDelayMs: 5_000,
 };
 
+/** What `createSubscriptionWorker` needs: the store, the subscriber, and the engine's timings. */
 export interface WorkerOptions {
   readonly store: PostgresEventStore;
   readonly definition: SubscriberDefinition;
@@ -55,183 +46,50 @@ export interface SubscriptionWorker {
   readonly scannedTo: Cursor | undefined;
 }
 
-/** Whether a commit may hold events `filter` selects (an unknown commit may). */
-function concerns(filter: EventFilter, notice: CommitNotice): boolean {
-  const { types, streamIds } = notice;
-  if (types === undefined || streamIds === undefined) return true;
-  const wanted = filter.types;
-  const typeMatches = wanted === undefined || types.some((type) => wanted.includes(type));
-  const categories = filter.categories;
-  const categoryMatches =
-    categories === undefined ||
-    streamIds.some((streamId) => categories.includes(streamCategory(streamId)));
-  return typeMatches && categoryMatches;
-}
-
+/**
+ * A worker for one subscriber: its lifecycle (start, stop, status) over parts of one concept
+ * each — the lease loop (`lease-loop.ts`), the read loop (`read-loop.ts`), the page processor
+ * with its one-at-a-time fallback (`page-processor.ts`, `single-event.ts`) and operators'
+ * requests on parked events (`parked-requests.ts`) — that share a `WorkerContext`.
+ */
 export function createSubscriptionWorker(options: WorkerOptions): SubscriptionWorker {
-  const { store, definition, pollIntervalMs, leaseRetryMs, onError } = options;
-  const { name, filter = {}, batchSize = 500 } = definition;
+  const { definition } = options;
   const retry = { ...DEFAULT_SUBSCRIBER_RETRY, ...definition.retry };
-  const sql = store.driver;
-  const signal = createWakeSignal();
-  const progressListeners = new Set<(cursor: Cursor) => void>();
-  let state: SubscriberState = 'standby';
-  let lastError: string | undefined;
-  let stopping = false;
-  let stopRequested = new AbortController();
-  let running: Promise<void> | undefined;
-  const blocked = new Set<string>();
-  let scanned: Cursor | undefined;
-
-  const report = (error: unknown): void => {
-    lastError = describe(error);
-    onError(error, name);
-  };
-
-  const context: WorkerContext = {
-    store,
-    definition,
-    retry,
-    blocked,
-    report,
-    async pause(ms) {
-      await sleep(ms, undefined, { signal: stopRequested.signal }).catch(() => undefined);
-      if (stopping) throw new Stopping();
-    },
-    failing: () => {
-      state = 'failing';
-    },
-    committed(cursor) {
-      for (const listener of progressListeners) listener(cursor);
-    },
-  };
+  const controls = createWorkerContext({ ...options, retry });
+  const { context } = controls;
+  const { status, signal } = context;
   const { processPage } = createPageProcessor(context);
   const { settleRequests } = createParkedRequests(context);
-
-  /**
-   * Records how far the worker read past its checkpoint, at most once per poll interval: a
-   * restart (or a status read) resumes from there, and an idle subscriber writes nothing.
-   */
-  let scannedSavedAt = 0;
-  async function saveScanned(saved: Progress, now: Progress): Promise<Progress> {
-    if (now.scanned === saved.scanned || Date.now() - scannedSavedAt < pollIntervalMs) {
-      return saved;
-    }
-    if (!(await advanceCheckpoint(sql, name, saved.handled, now))) {
-      throw new CheckpointMovedError(name);
-    }
-    scannedSavedAt = Date.now();
-    return now;
-  }
-
-  /** Reads and handles events until stopped or the lease is lost. */
-  async function runWithLease(leaseLost: () => boolean): Promise<void> {
-    let progress = await ensureCheckpoint(sql, name, definition.startFrom ?? 'beginning');
-    let saved = progress;
-    scanned = progress.scanned;
-    blocked.clear();
-    for (const streamId of await blockedStreams(sql, name)) blocked.add(streamId);
-    // After a wake that brought nothing readable (an older transaction was still open), look
-    // again soon, backing off to the poll interval.
-    let recheckMs = 0;
-    while (!stopping && !leaseLost()) {
-      await settleRequests();
-      const page = await store.readPage(progress.scanned, { ...filter, limit: batchSize });
-      if (page.entries.length === 0) {
-        progress = { handled: progress.handled, scanned: page.end };
-        scanned = page.end;
-        saved = await saveScanned(saved, progress);
-        if (state !== 'failing') state = 'live';
-        const woken = await signal.sleep(recheckMs > 0 ? recheckMs : pollIntervalMs);
-        if (woken) recheckMs = 5;
-        else if (recheckMs > 0) recheckMs = recheckMs * 2 >= pollIntervalMs ? 0 : recheckMs * 2;
-        continue;
-      }
-      recheckMs = 0;
-      progress = await processPage(page, progress);
-      saved = progress;
-      scanned = progress.scanned;
-      state = page.entries.length === batchSize ? 'catching-up' : 'live';
-    }
-  }
-
-  async function run(): Promise<void> {
-    // A commit of this process names its events: wake only for those the subscriber reads.
-    const unsubscribe = store.onCommit((notice) => {
-      if (concerns(filter, notice)) signal.wake();
-    });
-    try {
-      while (!stopping) {
-        const lease = await sql.tryLease(`subscriber:${name}`).catch((error: unknown) => {
-          report(error);
-          return undefined;
-        });
-        if (lease === undefined) {
-          state = 'standby';
-          await context.pause(leaseRetryMs);
-          continue;
-        }
-        let lost = false;
-        void lease.lost.then(() => {
-          lost = true;
-          signal.wake();
-        });
-        try {
-          await runWithLease(() => lost);
-        } catch (error) {
-          if (error instanceof Stopping) break;
-          if (error instanceof SubscriberFailedError) {
-            state = 'failed';
-            report(error);
-            return;
-          }
-          // Lost the lease or the database: give the lease back and start over.
-          if (!(error instanceof CheckpointMovedError)) report(error);
-          state = 'failing';
-          await context.pause(Math.min(leaseRetryMs, 1_000)).catch(() => undefined);
-        } finally {
-          await lease.release();
-        }
-      }
-      state = 'stopped';
-    } finally {
-      unsubscribe();
-    }
-  }
+  const { readWhileLeased } = createReadLoop(context, { processPage, settleRequests });
+  let running: Promise<void> | undefined;
 
   return {
-    name,
+    name: definition.name,
     get state() {
-      return state;
+      return status.state;
     },
     get lastError() {
-      return lastError;
+      return status.lastError;
     },
     get scannedTo() {
-      return scanned;
+      return status.scanned;
     },
     start() {
-      stopping = false;
-      stopRequested = new AbortController();
-      running ??= run()
+      controls.begin();
+      running ??= runWhileStarted(context, readWhileLeased)
         .catch((error: unknown) => {
-          if (!(error instanceof Stopping)) report(error);
+          if (!(error instanceof Stopping)) context.report(error);
         })
         .finally(() => (running = undefined));
     },
     async stop() {
-      stopping = true;
-      stopRequested.abort();
-      signal.wake();
+      controls.requestStop();
       await running;
-      if (state !== 'failed') state = 'stopped';
+      if (status.state !== 'failed') status.state = 'stopped';
     },
     wake: () => {
       signal.wake();
     },
-    onProgress(listener) {
-      progressListeners.add(listener);
-      return () => progressListeners.delete(listener);
-    },
+    onProgress: (listener) => controls.onProgress(listener),
   };
 }

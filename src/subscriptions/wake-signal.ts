@@ -6,6 +6,7 @@ export interface WakeSignal {
   sleep(timeoutMs: number): Promise<boolean>;
 }
 
+/** A wake signal that nothing has woken yet. */
 export function createWakeSignal(): WakeSignal {
   let pending = false;
   let waiter: ((woken: boolean) => void) | undefined;

@@ -25,6 +25,10 @@ export interface UniqueConstraintDefinition {
   readonly releases: Readonly<Record<string, 'all' | ValueOf<never> | undefined>>;
 }
 
+/**
+ * What `defineUniqueConstraint` takes: a name, which events claim (and release) a value for
+ * their stream, how values are normalised, and whether an owner may hold several.
+ */
 export interface DefineUniqueConstraintOptions<Events extends readonly EventDefinition[]> {
   readonly name: string;
   /** The events it reads, for typed `claims` and `releases`; optional. */

@@ -1,4 +1,5 @@
 import type { SqlExecutor, StoredEvent } from '../../store/index.js';
+import { checkpointCoversSql, hasParkedEventsSql } from '../../subscriptions/index.js';
 
 /** Records that `subscriber`'s generation has applied these events in their append. */
 export async function markInlineApplied(
@@ -12,6 +13,11 @@ export async function markInlineApplied(
     [subscriber, events.map((event) => event.globalPosition)],
     'strata_mark_inline',
   );
+}
+
+/** Forgets every mark of `subscriber` (a retired generation). */
+export async function forgetInlineMarks(sql: SqlExecutor, subscriber: string): Promise<void> {
+  await sql.query('DELETE FROM inline_applied WHERE subscriber = $1', [subscriber]);
 }
 
 /** The events of a batch not applied inline already; forgets their marks. */
@@ -38,13 +44,11 @@ WITH previous AS (
    WHERE stream_id = $2 AND stream_version < $3 AND type = ANY($4::text[])
    ORDER BY stream_version DESC LIMIT 1
 )
-SELECT NOT EXISTS (
-         SELECT 1 FROM parked_events
-          WHERE subscriber = $1 AND stream_id = $2 AND status IN ('failed', 'blocked'))
+SELECT NOT ${hasParkedEventsSql('$1', '$2')}
    AND (NOT EXISTS (SELECT 1 FROM previous)
         OR EXISTS (
-          SELECT 1 FROM previous p JOIN checkpoints c ON c.subscriber = $1
-           WHERE (p.transaction_id, p.global_position) <= (c.transaction_id, c.global_position))
+          SELECT 1 FROM previous p
+           WHERE ${checkpointCoversSql('$1', 'p.transaction_id', 'p.global_position')})
         OR EXISTS (
           SELECT 1 FROM previous p JOIN inline_applied m
             ON m.subscriber = $1 AND m.global_position = p.global_position)) AS applied`;

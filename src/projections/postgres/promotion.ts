@@ -1,4 +1,5 @@
 import { compareCursors, encodeCursor, type Cursor, type SqlExecutor } from '../../store/index.js';
+import { readStoredCheckpoint } from '../../subscriptions/index.js';
 
 interface CursorRow {
   readonly transaction_id: number | string;
@@ -20,44 +21,12 @@ export async function visibleHead(sql: SqlExecutor): Promise<Cursor | undefined>
   return toCursor(row);
 }
 
-/** A subscriber's checkpoint, read in the caller's transaction. */
-export async function checkpointOf(
-  sql: SqlExecutor,
-  subscriber: string,
-): Promise<Cursor | undefined> {
-  const [row] = await sql.query<CursorRow>(
-    'SELECT transaction_id, global_position FROM checkpoints WHERE subscriber = $1',
-    [subscriber],
-    'strata_projection_checkpoint',
-  );
-  return toCursor(row);
-}
-
-/**
- * How far a subscriber has read, in the caller's transaction: the later of its checkpoint and
- * its scanned-to cursor (every event up to there that it reads is handled or parked).
- */
-export async function readToOf(sql: SqlExecutor, subscriber: string): Promise<Cursor | undefined> {
-  const [row] = await sql.query<
-    CursorRow & { scanned_transaction_id: number; scanned_global_position: number }
-  >(
-    `SELECT transaction_id, global_position, scanned_transaction_id, scanned_global_position
-       FROM checkpoints WHERE subscriber = $1`,
-    [subscriber],
-    'strata_projection_read_to',
-  );
-  if (row === undefined) return undefined;
-  const handled = encodeCursor(row.transaction_id, row.global_position);
-  const scanned = encodeCursor(row.scanned_transaction_id, row.scanned_global_position);
-  return compareCursors(scanned, handled) > 0 ? scanned : handled;
-}
-
 /**
  * How far a generation's read models reach: its checkpoint, or beyond it the last event its
  * inline hook applied (and marked) in an append.
  */
 export async function reachOf(sql: SqlExecutor, subscriber: string): Promise<Cursor | undefined> {
-  const checkpoint = await checkpointOf(sql, subscriber);
+  const checkpoint = (await readStoredCheckpoint(sql, subscriber))?.handled;
   const [marked] = await sql.query<CursorRow>(
     `SELECT e.transaction_id, e.global_position
        FROM inline_applied m JOIN events e ON e.global_position = m.global_position

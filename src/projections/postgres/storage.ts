@@ -80,6 +80,7 @@ export async function readProjectionRows(sql: SqlExecutor): Promise<ProjectionRo
   return sql.query<ProjectionRow>(`SELECT ${ROW_COLUMNS} FROM projections ORDER BY name`);
 }
 
+/** One projection's row; `undefined` when it has none yet. */
 export async function readProjectionRow(
   sql: SqlExecutor,
   name: string,

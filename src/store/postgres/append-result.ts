@@ -1,39 +1,7 @@
 import { encodeCursor } from '../cursor.js';
-import { InvalidArgumentError } from '../errors.js';
-import {
-  ANY,
-  NO_STREAM,
-  STREAM_EXISTS,
-  type AppendResult,
-  type ExpectedVersion,
-} from '../types.js';
+import type { AppendResult } from '../types.js';
 import type { AppendedRow } from './append-statement.js';
 import type { EncodedEvents } from './encode-events.js';
-
-/** The append statement's expected version: >= 0 exact (0 = no stream), -1 any, -2 exists. */
-export function encodeExpectedVersion(expected: ExpectedVersion): number {
-  switch (expected) {
-    case ANY:
-      return -1;
-    case STREAM_EXISTS:
-      return -2;
-    case NO_STREAM:
-      return 0;
-    default:
-      if (!Number.isSafeInteger(expected) || expected < 0) {
-        throw new InvalidArgumentError(
-          'expectedVersion',
-          `must be a version >= 0, NO_STREAM, STREAM_EXISTS or ANY; got ${String(expected)}`,
-        );
-      }
-      return expected;
-  }
-}
-
-/** The statement's version check, for telling its two reasons to refuse apart. */
-export function versionMatches(expected: number, actual: number): boolean {
-  return expected === -1 || (expected === -2 && actual > 0) || expected === actual;
-}
 
 /** What an append returns, from the rows its statement returned. */
 export function appendResult(

@@ -1,11 +1,13 @@
+import { acceptsExpectedVersion } from '../expected-version.js';
+
 // The append statements, written once. On PostgreSQL they run as named prepared statements; on
 // PGlite, which has no named prepared statements and would plan them on every call, they run
 // inside PL/pgSQL functions made from the same text (see `append-functions.ts`), whose plans
 // PL/pgSQL caches. `$n` are the statement's parameters, or the function's.
 //
 // Each append is one INSERT … SELECT that reads the stream's head, checks the expected version
-// and inserts the events: one statement, one round trip. $2, the expected version, is >= 0 for
-// an exact version (0 = the stream must not exist), -1 for any, -2 for "the stream exists".
+// and inserts the events: one statement, one round trip. $2 is the expected version as
+// `encodeExpectedVersion` encodes it (see `expected-version.ts`, where its rules live).
 // A refused append returns no rows; the caller then reads the head to tell why.
 //
 // The head check also refuses when the caller's transaction is older than the one that wrote
@@ -23,8 +25,7 @@ const HEAD = `(SELECT coalesce(last.stream_version, 0) AS version, last.transact
        WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1
     ) AS last ON true)`;
 
-const ACCEPTED = `($2::bigint = -1 OR ($2::bigint = -2 AND head.version > 0)
-       OR head.version = $2::bigint)
+const ACCEPTED = `${acceptsExpectedVersion('$2::bigint', 'head.version')}
    AND (head.transaction_id IS NULL
         OR head.transaction_id <= pg_current_xact_id()::text::bigint)`;
 
@@ -63,6 +64,7 @@ export const APPEND_EVENT: AppendSql = {
   text: insertEvents(ONE_EVENT),
 };
 
+/** Rows: global_position, stream_version, transaction_id, one per appended event. */
 export const APPEND_EVENTS: AppendSql = {
   name: 'strata_append_events',
   parameterTypes: ['text', 'bigint', ...EVENT_ARRAYS],
@@ -106,6 +108,7 @@ SELECT $3, $4, $5, $1, head.version, '[]'
 RETURNING NULL::bigint AS global_position, stream_version, NULL::bigint AS transaction_id`,
 };
 
+/** Every append statement: each runs as a prepared statement, or as a function on PGlite. */
 export const APPEND_STATEMENTS = [
   APPEND_EVENT,
   APPEND_EVENTS,

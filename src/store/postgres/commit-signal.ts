@@ -11,6 +11,9 @@ export interface CommitSignal {
   readonly close: () => Promise<void>;
 }
 
+/** The shortest gap between two NOTIFYs from this process. */
+const NOTIFY_INTERVAL_MS = 5;
+
 /**
  * Listeners in this process are called at once. Other processes hear through LISTEN/NOTIFY on
  * PostgreSQL: the NOTIFY is sent after the append's commit, from its own short transaction, at
@@ -22,9 +25,6 @@ export interface CommitSignal {
  * of its throughput; other processes' readers wait at most a few milliseconds more instead.
  * PGlite is one process, so it needs no NOTIFY.
  */
-/** The shortest gap between two NOTIFYs from this process. */
-export const NOTIFY_INTERVAL_MS = 5;
-
 export function createCommitSignal(driver: SqlDriver): CommitSignal {
   const channel = `strata_events_${driver.schema}`;
   const listeners = new Set<(notice: CommitNotice) => void>();

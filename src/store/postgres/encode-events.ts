@@ -15,6 +15,7 @@ export interface EncodedEvents {
   readonly metadata: readonly string[];
 }
 
+/** How events are checked: against the registry, if any, and the size limit. */
 export interface EncodeOptions {
   readonly registry: MessageRegistry | undefined;
   readonly maxEventBytes: number;

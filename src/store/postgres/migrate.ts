@@ -10,6 +10,7 @@ export interface Migration {
   readonly sql: string;
 }
 
+/** What a `migrate` run did. */
 export interface MigrationReport {
   /** Names of the migrations this run applied (empty when the schema was up to date). */
   readonly applied: readonly string[];

@@ -84,6 +84,7 @@ export interface EventReader {
   listStreams(options?: ListStreamsOptions): Promise<StreamSummary[]>;
 }
 
+/** The read side of the store on `sql`: streams, the log, pages, backlogs and streams lists. */
 export function createEventReader(
   sql: SqlExecutor,
   registry: MessageRegistry | undefined,

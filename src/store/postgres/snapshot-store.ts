@@ -34,6 +34,7 @@ function snapshotOf(row: SnapshotRow): Snapshot {
   return row.event_shapes === null ? snapshot : { ...snapshot, eventShapes: row.event_shapes };
 }
 
+/** Snapshots of deciders' state on `sql`, one per stream: the latest saved wins. */
 export function createSnapshotStore(sql: SqlExecutor): SnapshotStore {
   return {
     async load(streamId) {

@@ -14,7 +14,7 @@ const UNSUPPORTED_UNICODE = '22P05';
 const INVALID_TEXT = '22P02';
 
 /** The SQLSTATE of a driver error, if it is a PostgreSQL error. */
-export function sqlState(error: unknown): string | undefined {
+function sqlState(error: unknown): string | undefined {
   return (error as PostgresErrorFields | undefined)?.code;
 }
 

@@ -123,11 +123,6 @@ export async function advanceCheckpoint(
   return rows.length === 1;
 }
 
-/** Forgets a subscriber's checkpoint (a dropped projection version). */
-export async function deleteCheckpoint(sql: SqlExecutor, subscriber: string): Promise<void> {
-  await sql.query('DELETE FROM checkpoints WHERE subscriber = $1', [subscriber]);
-}
-
 /** Every stored checkpoint, with its progress, parked count and when it was last saved. */
 export async function listProgress(
   sql: SqlExecutor,
@@ -147,4 +142,9 @@ export async function listProgress(
     parked: row.parked,
     updatedAt: new Date(row.updated_at),
   }));
+}
+
+/** Forgets a subscriber's checkpoint (a retired projection generation). */
+export async function deleteCheckpoint(sql: SqlExecutor, subscriber: string): Promise<void> {
+  await sql.query('DELETE FROM checkpoints WHERE subscriber = $1', [subscriber]);
 }

@@ -206,3 +206,8 @@ export async function settleParked(
     [subscriber, globalPosition, outcome.status, outcome.error ?? null, outcome.attempts ?? 0],
   );
 }
+
+/** Forgets every parked event of `subscriber` (a retired projection generation). */
+export async function forgetParked(sql: SqlExecutor, subscriber: string): Promise<void> {
+  await sql.query('DELETE FROM parked_events WHERE subscriber = $1', [subscriber]);
+}

@@ -6,6 +6,7 @@ import { createAdvisoryLeases } from './leases.js';
 import { watchReadOnlySessions } from './read-only-sessions.js';
 import { assertSchemaName, type SqlDriver, type SqlExecutor } from './types.js';
 
+/** What `createPgDriver` needs: the database URL, and optionally schema and pool size. */
 export interface PgDriverOptions {
   /** A `postgres://` URL, usually from `DATABASE_URL`. */
   readonly connectionString: string;

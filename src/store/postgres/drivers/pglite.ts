@@ -7,6 +7,7 @@ import { acquireDirectoryLock } from './directory-lock.js';
 import { createLocalLeases, inProcessLease } from './leases.js';
 import { assertSchemaName, type SqlDriver, type SqlExecutor } from './types.js';
 
+/** What `createPgliteDriver` takes: where the data lives, and the schema. */
 export interface PgliteDriverOptions {
   /**
    * Directory for the data; omitted, the database lives in memory and vanishes on close.

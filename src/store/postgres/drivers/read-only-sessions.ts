@@ -25,6 +25,7 @@ interface Session {
   readonly readOnly: Promise<boolean>;
 }
 
+/** Watches the sessions of `pool` so that stale read-only ones are closed, not handed out. */
 export function watchReadOnlySessions(pool: pg.Pool): ReadOnlySessions {
   const sessions = new WeakMap<pg.PoolClient, Session>();
   let opened = 0;

@@ -1,0 +1,70 @@
+import type { LogPage } from '../store/index.js';
+import { ensureCheckpoint, type Progress } from './postgres/checkpoints.js';
+import { blockedStreams } from './postgres/parking.js';
+import { createScanSaver } from './scan-saver.js';
+import type { WorkerContext } from './worker-context.js';
+
+/** A worker's read loop: while it holds the lease, reads pages and hands them on. */
+export interface ReadLoopParts {
+  /** Handles a page read from `from`; returns the progress after it. */
+  processPage(page: LogPage, from: Progress): Promise<Progress>;
+  /** Carries out operators' pending retry and skip requests. */
+  settleRequests(): Promise<void>;
+}
+
+/**
+ * After a wake that brought nothing readable (an older transaction was still open), the worker
+ * looks again soon, backing off to the poll interval: the next wait, 0 meaning the interval.
+ */
+export function nextRecheckMs(previous: number, woken: boolean, pollIntervalMs: number): number {
+  if (woken) return 5;
+  if (previous === 0) return 0;
+  return previous * 2 >= pollIntervalMs ? 0 : previous * 2;
+}
+
+/** The read loop of the worker of `context`: reads and handles events until told to stop. */
+export function createReadLoop(context: WorkerContext, parts: ReadLoopParts) {
+  const { store, definition, status, signal, blocked, pollIntervalMs } = context;
+  const { name, filter = {}, batchSize = 500 } = definition;
+  const saveScanned = createScanSaver(context);
+
+  /** Picks up the subscriber's progress and blocked streams as stored. */
+  async function resume(): Promise<Progress> {
+    const progress = await ensureCheckpoint(
+      store.driver,
+      name,
+      definition.startFrom ?? 'beginning',
+    );
+    status.scanned = progress.scanned;
+    blocked.clear();
+    for (const streamId of await blockedStreams(store.driver, name)) blocked.add(streamId);
+    return progress;
+  }
+
+  /** Reads and handles events until stopped or the lease is lost. */
+  async function readWhileLeased(leaseLost: () => boolean): Promise<void> {
+    let progress = await resume();
+    let saved = progress;
+    let recheckMs = 0;
+    while (!context.stopping && !leaseLost()) {
+      await parts.settleRequests();
+      const page = await store.readPage(progress.scanned, { ...filter, limit: batchSize });
+      if (page.entries.length === 0) {
+        progress = { handled: progress.handled, scanned: page.end };
+        status.scanned = page.end;
+        saved = await saveScanned(saved, progress);
+        if (status.state !== 'failing') status.state = 'live';
+        const woken = await signal.sleep(recheckMs > 0 ? recheckMs : pollIntervalMs);
+        recheckMs = nextRecheckMs(recheckMs, woken, pollIntervalMs);
+        continue;
+      }
+      recheckMs = 0;
+      progress = await parts.processPage(page, progress);
+      saved = progress;
+      status.scanned = progress.scanned;
+      status.state = page.entries.length === batchSize ? 'catching-up' : 'live';
+    }
+  }
+
+  return { readWhileLeased };
+}
