@@ -62,6 +62,8 @@ export interface ConfigSources {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** A JSON file; `STRATA_CONFIG` or `./strata.config.json` when it exists. */
   readonly file?: string;
+  /** Below the file, above Strata's own defaults: what a launcher (`npm start`) picks. */
+  readonly defaults?: Partial<StrataConfig>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -138,6 +140,7 @@ export function resolveConfig(sources: ConfigSources = {}): StrataConfig {
     sources.file ?? env.STRATA_CONFIG ?? (existsSync(defaultFile) ? defaultFile : undefined);
   const merged = {
     ...DEFAULTS,
+    ...definedOnly(sources.defaults ?? {}),
     ...fromFile(file),
     ...fromEnv(env),
     ...definedOnly(sources.flags ?? {}),
