@@ -143,6 +143,7 @@ export type {
   ParkedEvents,
   ParkedOutcome,
   PoisonPolicy,
+  SubscriberActivity,
   SubscriberContext,
   SubscriberDefinition,
   SubscriberState,

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 
 import type { AppDefinition } from '../app/define-app.js';
 import { ConfigError, type StrataConfig } from '../app/config.js';
-import { createSystem, type StrataSystem } from '../app/system.js';
+import { createSystem, type StrataSystem, type SystemOptions } from '../app/system.js';
 import { StrataError } from '../errors.js';
 import { createPgDriver, createPgliteDriver, type SqlDriver } from '../store/index.js';
 
@@ -72,10 +72,13 @@ export async function openDriver(config: StrataConfig): Promise<SqlDriver> {
   return driver;
 }
 
+/** Who hears what the system goes through (see `SystemOptions`). */
+export type SystemObservers = Pick<SystemOptions, 'onError' | 'onSubscriberActivity'>;
+
 /** The configured app on the configured database, migrated, not started. */
 export async function openSystem(
   config: StrataConfig,
-  onError?: (error: unknown, source: string) => void,
+  observers: SystemObservers = {},
 ): Promise<StrataSystem> {
   const app = await loadApp(config);
   const driver = await openDriver(config);
@@ -83,7 +86,7 @@ export async function openSystem(
     return await createSystem({
       app,
       driver,
-      ...(onError === undefined ? {} : { onError }),
+      ...observers,
       ...(config.commandRetryDeadlineMs === undefined
         ? {}
         : { commandRetry: { deadlineMs: config.commandRetryDeadlineMs } }),

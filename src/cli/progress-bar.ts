@@ -9,7 +9,7 @@ const NOT_TTY_REFRESH_MS = 2_000;
 /** The numbers the bar's format shows beside its own percentage and counts. */
 const payloadOf = (progress: RebuildProgress) => ({
   rate: Math.round(progress.eventsPerSecond),
-  eta: progress.etaSeconds === undefined ? '' : `, ETA ${Math.ceil(progress.etaSeconds)} s`,
+  etaText: progress.etaSeconds === undefined ? '' : `, ETA ${Math.ceil(progress.etaSeconds)} s`,
 });
 
 /**
@@ -23,12 +23,14 @@ export async function showRebuildProgress(
 ): Promise<void> {
   const bar = new SingleBar({
     stream,
-    format: '[{bar}] {percentage}% {value}/{total} events, {rate}/s{eta}',
+    format: '[{bar}] {percentage}% {value}/{total} events, {rate}/s{etaText}',
     barCompleteChar: '#',
     barIncompleteChar: '-',
     barsize: 30,
     hideCursor: false,
     noTTYOutput: true,
+    // Off a terminal the last line stays as written; a terminal keeps the finished bar too.
+    clearOnComplete: stream.isTTY !== true,
     notTTYSchedule: NOT_TTY_REFRESH_MS,
     fps: 1000 / TTY_REFRESH_MS,
   });
@@ -48,7 +50,7 @@ export async function showRebuildProgress(
     const last = await rebuild.progress();
     const total = Math.max(last.eventsDone, bar.getTotal());
     bar.setTotal(total);
-    bar.update(total, { ...payloadOf(last), eta: '' });
+    bar.update(total, { ...payloadOf(last), etaText: '' });
   } finally {
     bar.stop();
   }

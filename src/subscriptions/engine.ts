@@ -9,7 +9,7 @@ import { createParkedEvents, type ParkedEvents } from './parked-events.js';
 import { readCheckpoint, readProgress, type Progress } from './postgres/checkpoints.js';
 import { countParked } from './postgres/parking.js';
 import { createSubscriptionWorker, type SubscriptionWorker } from './subscription-worker.js';
-import type { SubscriberDefinition, SubscriberStatus } from './types.js';
+import type { SubscriberActivity, SubscriberDefinition, SubscriberStatus } from './types.js';
 
 export interface SubscriptionEngineOptions {
   readonly store: PostgresEventStore;
@@ -20,6 +20,11 @@ export interface SubscriptionEngineOptions {
   readonly leaseRetryMs?: number;
   /** Told about every failure a subscriber retries, parks or stops on. */
   readonly onError?: (error: unknown, subscriber: string) => void;
+  /**
+   * Told what each subscriber goes through: failures with what follows them (a retry, parking,
+   * a stop) and its lease taken, lost or given back. For operators' logs.
+   */
+  readonly onActivity?: (subscriber: string, activity: SubscriberActivity) => void;
 }
 
 /**
@@ -69,6 +74,7 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
     pollIntervalMs = 1_000,
     leaseRetryMs = 1_000,
     onError = () => undefined,
+    onActivity = () => undefined,
   } = options;
   const entries = new Map<
     string,
@@ -91,6 +97,7 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
       pollIntervalMs,
       leaseRetryMs,
       onError,
+      onActivity,
     });
     entries.set(definition.name, { definition, worker });
     worker.onProgress((cursor) => {

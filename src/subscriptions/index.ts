@@ -16,6 +16,7 @@ export type {
   BatchHandler,
   ParkedEvent,
   PoisonPolicy,
+  SubscriberActivity,
   SubscriberContext,
   SubscriberDefinition,
   SubscriberState,

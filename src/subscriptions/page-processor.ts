@@ -57,6 +57,9 @@ export function createPageProcessor(context: WorkerContext) {
         await definition.handle(events, { subscriber: name, sql: undefined, store });
       await sql.transaction(finish);
     }
+    for (const { event, status, error } of parked) {
+      context.notify({ kind: 'parked', event, status, ...(error === undefined ? {} : { error }) });
+    }
     context.committed(to.handled);
   }
 
@@ -100,8 +103,14 @@ export function createPageProcessor(context: WorkerContext) {
         if (error instanceof CheckpointMovedError || isStoreUnavailable(error)) throw error;
         failure = error;
         context.failing();
-        context.report(error);
-        if (attempt < retry.maxAttempts) await context.pause(backoffDelayMs(retry, attempt));
+        if (attempt === retry.maxAttempts) {
+          context.report(error);
+          break;
+        }
+        const delayMs = backoffDelayMs(retry, attempt);
+        const { maxAttempts } = retry;
+        context.report(error, { kind: 'retrying', error, event, attempt, maxAttempts, delayMs });
+        await context.pause(delayMs);
       }
     }
     return poisoned(event, from, failure, retry.maxAttempts);

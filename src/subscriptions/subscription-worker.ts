@@ -13,7 +13,7 @@ import { createPageProcessor } from './page-processor.js';
 import { createParkedRequests } from './parked-requests.js';
 import { advanceCheckpoint, ensureCheckpoint, type Progress } from './postgres/checkpoints.js';
 import { blockedStreams } from './postgres/parking.js';
-import type { SubscriberDefinition, SubscriberState } from './types.js';
+import type { SubscriberActivity, SubscriberDefinition, SubscriberState } from './types.js';
 import { createWakeSignal } from './wake-signal.js';
 import { describe, Stopping, type WorkerContext } from './worker-context.js';
 
@@ -33,6 +33,8 @@ export interface WorkerOptions {
   readonly leaseRetryMs: number;
   /** Told about every handler or database failure (they are retried or parked). */
   readonly onError: (error: unknown, subscriber: string) => void;
+  /** Told about failures, retries, parking and lease changes, for operators' logs. */
+  readonly onActivity: (subscriber: string, activity: SubscriberActivity) => void;
 }
 
 /** Runs one subscriber in this process while it holds the subscriber's lease. */
@@ -69,7 +71,7 @@ function concerns(filter: EventFilter, notice: CommitNotice): boolean {
 }
 
 export function createSubscriptionWorker(options: WorkerOptions): SubscriptionWorker {
-  const { store, definition, pollIntervalMs, leaseRetryMs, onError } = options;
+  const { store, definition, pollIntervalMs, leaseRetryMs, onError, onActivity } = options;
   const { name, filter = {}, batchSize = 500 } = definition;
   const retry = { ...DEFAULT_SUBSCRIBER_RETRY, ...definition.retry };
   const sql = store.driver;
@@ -83,9 +85,13 @@ export function createSubscriptionWorker(options: WorkerOptions): SubscriptionWo
   const blocked = new Set<string>();
   let scanned: Cursor | undefined;
 
-  const report = (error: unknown): void => {
+  const notify = (activity: SubscriberActivity): void => {
+    onActivity(name, activity);
+  };
+  const report = (error: unknown, activity?: SubscriberActivity): void => {
     lastError = describe(error);
     onError(error, name);
+    notify(activity ?? { kind: 'failed', error });
   };
 
   const context: WorkerContext = {
@@ -94,6 +100,7 @@ export function createSubscriptionWorker(options: WorkerOptions): SubscriptionWo
     retry,
     blocked,
     report,
+    notify,
     async pause(ms) {
       await sleep(ms, undefined, { signal: stopRequested.signal }).catch(() => undefined);
       if (stopping) throw new Stopping();
@@ -171,18 +178,20 @@ export function createSubscriptionWorker(options: WorkerOptions): SubscriptionWo
           await context.pause(leaseRetryMs);
           continue;
         }
-        let lost = false;
+        const held = { lost: false };
+        notify({ kind: 'lease-acquired' });
         void lease.lost.then(() => {
-          lost = true;
+          held.lost = true;
+          notify({ kind: 'lease-lost' });
           signal.wake();
         });
         try {
-          await runWithLease(() => lost);
+          await runWithLease(() => held.lost);
         } catch (error) {
           if (error instanceof Stopping) break;
           if (error instanceof SubscriberFailedError) {
             state = 'failed';
-            report(error);
+            report(error, { kind: 'stopped', error });
             return;
           }
           // Lost the lease or the database: give the lease back and start over.
@@ -191,6 +200,7 @@ export function createSubscriptionWorker(options: WorkerOptions): SubscriptionWo
           await context.pause(Math.min(leaseRetryMs, 1_000)).catch(() => undefined);
         } finally {
           await lease.release();
+          if (!held.lost) notify({ kind: 'lease-released' });
         }
       }
       state = 'stopped';
