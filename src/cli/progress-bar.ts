@@ -30,7 +30,7 @@ export async function showRebuildProgress(
     hideCursor: false,
     noTTYOutput: true,
     // Off a terminal the last line stays as written; a terminal keeps the finished bar too.
-    clearOnComplete: stream.isTTY !== true,
+    clearOnComplete: !stream.isTTY,
     notTTYSchedule: NOT_TTY_REFRESH_MS,
     fps: 1000 / TTY_REFRESH_MS,
   });
