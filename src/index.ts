@@ -151,6 +151,7 @@ export type {
   ParkedEvents,
   ParkedOutcome,
   PoisonPolicy,
+  SubscriberActivity,
   SubscriberContext,
   SubscriberDefinition,
   SubscriberState,

@@ -47,3 +47,6 @@ export const devpie = defineApp({
   reactors: [openEstimationOnTaskAdded],
   uniqueConstraints: [uniqueEmail],
 });
+
+/** The export `strata serve --app` looks for. */
+export const app = devpie;

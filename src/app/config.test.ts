@@ -25,6 +25,55 @@ describe('resolveConfig', () => {
       /commandRetryDeadlineMs/,
     );
   });
+
+  it('names the log levels when STRATA_LOG_LEVEL is not one of them', () => {
+    expect(() => resolveConfig({ env: { STRATA_LOG_LEVEL: 'verbose' } })).toThrow(
+      'logLevel (STRATA_LOG_LEVEL) must be one of fatal, error, warn, info, debug, trace, silent; got "verbose"',
+    );
+  });
+
+  it('names the roles when an API key has a role that does not exist', () => {
+    expect(() =>
+      resolveConfig({ env: { STRATA_API_KEYS: 'ops:0123456789abcdef:query+comand' } }),
+    ).toThrow(
+      /^Invalid configuration: apiKeys\/0 \("ops"\) has the role "comand"; roles are command, query, admin$/,
+    );
+  });
+
+  it('refuses an API key holding a colon, instead of reading part of it as roles', () => {
+    expect(() =>
+      resolveConfig({ env: { STRATA_API_KEYS: 'ops:0123456789:abcdef:admin' } }),
+    ).toThrow(/^Invalid configuration: apiKeys\/0 \("ops"\): a key cannot contain ":"/);
+    expect(() =>
+      resolveConfig({
+        env: {},
+        flags: { apiKeys: [{ name: 'ops', key: '0123456789:abcdef', roles: ['admin'] }] },
+      }),
+    ).toThrow(/a key cannot contain ":"/);
+  });
+
+  it('refuses an API key or a key name listed twice', () => {
+    expect(() =>
+      resolveConfig({
+        env: { STRATA_API_KEYS: 'ops:0123456789abcdef:admin,ci:0123456789abcdef:command' },
+      }),
+    ).toThrow(/apiKeys\/1 \("ci"\) has the same key as apiKeys\/0; each key must be listed once/);
+    expect(() =>
+      resolveConfig({
+        env: { STRATA_API_KEYS: 'ops:0123456789abcdef:admin,ops:fedcba9876543210:command' },
+      }),
+    ).toThrow(/apiKeys\/1 \("ops"\) has the same name as apiKeys\/0/);
+  });
+
+  it('still reads well-formed API keys', () => {
+    const config = resolveConfig({
+      env: { STRATA_API_KEYS: 'ops:0123456789abcdef:admin, ci:fedcba9876543210:command+query' },
+    });
+    expect(config.apiKeys).toEqual([
+      { name: 'ops', key: '0123456789abcdef', roles: ['admin'] },
+      { name: 'ci', key: 'fedcba9876543210', roles: ['command', 'query'] },
+    ]);
+  });
 });
 
 describe('listenHost', () => {

@@ -5,8 +5,9 @@ import { Type, type Static } from 'typebox';
 
 import { StrataError } from '../errors.js';
 import { validatorFor } from '../messages/index.js';
+import { API_KEY_ROLES, choiceProblems, LOG_LEVELS } from './config-choices.js';
 
-const Role = Type.Union([Type.Literal('command'), Type.Literal('query'), Type.Literal('admin')]);
+const Role = Type.Enum(API_KEY_ROLES);
 
 const ConfigSchema = Type.Object(
   {
@@ -33,15 +34,7 @@ const ConfigSchema = Type.Object(
     commandRetryDeadlineMs: Type.Optional(Type.Integer({ minimum: 0 })),
     /** `serve`: how long stopping may take before the process exits anyway (ms). */
     shutdownTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
-    logLevel: Type.Union([
-      Type.Literal('fatal'),
-      Type.Literal('error'),
-      Type.Literal('warn'),
-      Type.Literal('info'),
-      Type.Literal('debug'),
-      Type.Literal('trace'),
-      Type.Literal('silent'),
-    ]),
+    logLevel: Type.Enum(LOG_LEVELS),
   },
   { additionalProperties: false },
 );
@@ -69,17 +62,25 @@ export interface ConfigSources {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** A JSON file; `STRATA_CONFIG` or `./strata.config.json` when it exists. */
   readonly file?: string;
+  /** Below the file, above Strata's own defaults: what a launcher (`npm start`) picks. */
+  readonly defaults?: Partial<StrataConfig>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
-/** `name:key:role+role,…`, as `STRATA_API_KEYS` carries keys. */
+/**
+ * `name:key:role+role,…`, as `STRATA_API_KEYS` carries keys. An entry with more colons keeps
+ * them in its key, which validation then refuses by name rather than misreading the roles.
+ */
 function parseApiKeys(text: string): unknown {
   return text
     .split(',')
     .filter((entry) => entry.trim() !== '')
     .map((entry) => {
-      const [name = '', key = '', roles = ''] = entry.trim().split(':');
+      const parts = entry.trim().split(':');
+      const name = parts[0] ?? '';
+      const key = parts.slice(1, Math.max(2, parts.length - 1)).join(':');
+      const roles = parts.length > 2 ? (parts.at(-1) ?? '') : '';
       return { name, key, roles: roles.split('+').filter(Boolean) };
     });
 }
@@ -139,13 +140,21 @@ export function resolveConfig(sources: ConfigSources = {}): StrataConfig {
     sources.file ?? env.STRATA_CONFIG ?? (existsSync(defaultFile) ? defaultFile : undefined);
   const merged = {
     ...DEFAULTS,
+    ...definedOnly(sources.defaults ?? {}),
     ...fromFile(file),
     ...fromEnv(env),
     ...definedOnly(sources.flags ?? {}),
   };
-  const issues = validatorFor(ConfigSchema).issues(merged);
-  if (issues.length > 0) {
-    const problems = issues.map((issue) => `${issue.path.slice(1) || 'config'} ${issue.message}`);
+  const named = choiceProblems(merged);
+  // The schema's own words for a setting already named above would only repeat it obscurely.
+  const issues = validatorFor(ConfigSchema)
+    .issues(merged)
+    .filter((issue) => !named.some((problem) => issue.path.slice(1).startsWith(problem.path)));
+  if (issues.length + named.length > 0) {
+    const problems = [
+      ...named.map((problem) => problem.message),
+      ...issues.map((issue) => `${issue.path.slice(1) || 'config'} ${issue.message}`),
+    ];
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const config = merged;

@@ -10,6 +10,7 @@ import {
 } from '../store/index.js';
 import {
   createSubscriptionEngine,
+  type SubscriberActivity,
   type SubscriberDefinition,
   type SubscriptionEngine,
 } from '../subscriptions/index.js';
@@ -30,6 +31,11 @@ export interface SystemOptions {
   readonly commandRetry?: Partial<CommandRetryPolicy>;
   /** Told about failures that are retried, parked or survived (subscribers, syncing). */
   readonly onError?: (error: unknown, source: string) => void;
+  /**
+   * Told what each subscriber (projections, reactors) goes through: failures and what follows
+   * them (retry, parking, stop), lease changes. `strata serve` logs them.
+   */
+  readonly onSubscriberActivity?: (subscriber: string, activity: SubscriberActivity) => void;
 }
 
 /** An app wired to its store: commands in, events through subscribers, queries out. */
@@ -112,6 +118,9 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     onError: (error, subscriber) => {
       onError(error, subscriber);
     },
+    ...(options.onSubscriberActivity === undefined
+      ? {}
+      : { onActivity: options.onSubscriberActivity }),
   });
   const projections = createProjectionRuntime({
     store,

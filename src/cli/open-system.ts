@@ -1,14 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
 import type { AppDefinition } from '../app/define-app.js';
 import { ConfigError, type StrataConfig } from '../app/config.js';
-import { createSystem, type StrataSystem } from '../app/system.js';
+import { createSystem, type StrataSystem, type SystemOptions } from '../app/system.js';
 import { StrataError } from '../errors.js';
 import { createPgDriver, createPgliteDriver, type SqlDriver } from '../store/index.js';
-
-/** The example app served when none is configured. */
-const DEFAULT_APP = new URL('../../examples/devpie/app.js', import.meta.url);
 
 /** The database cannot be reached; the message says where and why, without the password. */
 export class DatabaseUnreachableError extends StrataError {
@@ -26,20 +23,28 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** The app module: `config.app` (exporting `app` or a default), or the devpie example. */
+/**
+ * The app module `config.app`, exporting `app` (or a default export) made with `defineApp`.
+ * There is no built-in app: `npm start` passes the devpie example as a default.
+ */
 export async function loadApp(config: StrataConfig): Promise<AppDefinition> {
-  const url = config.app === undefined ? DEFAULT_APP : pathToFileURL(path.resolve(config.app));
-  let module: Record<string, unknown>;
-  try {
-    module = (await import(url.href)) as Record<string, unknown>;
-  } catch (error) {
+  if (config.app === undefined) {
     throw new ConfigError(
-      `Cannot load the app module ${fileURLToPath(url)}: ${(error as Error).message}`,
+      'No app configured: pass --app <module> or set STRATA_APP (a module exporting `app`)',
     );
   }
-  const app = module.app ?? module.default ?? module.devpie;
+  const file = path.resolve(config.app);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`Cannot load the app module ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const app = module.app ?? module.default;
   if (typeof app !== 'object' || app === null || !('commandHandlers' in app)) {
-    throw new ConfigError(`${fileURLToPath(url)} must export an app made with defineApp, as "app"`);
+    throw new ConfigError(`${file} must export an app made with defineApp, as "app"`);
   }
   return app as AppDefinition;
 }
@@ -67,10 +72,13 @@ export async function openDriver(config: StrataConfig): Promise<SqlDriver> {
   return driver;
 }
 
+/** Who hears what the system goes through (see `SystemOptions`). */
+export type SystemObservers = Pick<SystemOptions, 'onError' | 'onSubscriberActivity'>;
+
 /** The configured app on the configured database, migrated, not started. */
 export async function openSystem(
   config: StrataConfig,
-  onError?: (error: unknown, source: string) => void,
+  observers: SystemObservers = {},
 ): Promise<StrataSystem> {
   const app = await loadApp(config);
   const driver = await openDriver(config);
@@ -78,7 +86,7 @@ export async function openSystem(
     return await createSystem({
       app,
       driver,
-      ...(onError === undefined ? {} : { onError }),
+      ...observers,
       ...(config.commandRetryDeadlineMs === undefined
         ? {}
         : { commandRetry: { deadlineMs: config.commandRetryDeadlineMs } }),

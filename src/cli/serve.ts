@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 
 import { listenHost, type StrataConfig } from '../app/config.js';
 import { buildGateway } from '../http/index.js';
+import { createLogger, logSubscriberActivity, logSystemError } from './logger.js';
 import { durabilityOf, openSystem } from './open-system.js';
 
 /** The URL of the address the server is bound to, as the operating system reports it. */
@@ -22,13 +23,17 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
  */
 export async function serve(config: StrataConfig): Promise<void> {
   const started = Date.now();
-  const system = await openSystem(config);
+  const logger = createLogger(config);
+  const system = await openSystem(config, {
+    onError: logSystemError(logger),
+    onSubscriberActivity: logSubscriberActivity(logger),
+  });
   let ready = false;
   const gateway = await buildGateway({
     system,
     apiKeys: config.apiKeys,
     bodyLimitBytes: config.bodyLimitBytes,
-    logger: { level: config.logLevel },
+    loggerInstance: logger,
     isStarted: () => ready,
   });
   await system.start();

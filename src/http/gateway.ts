@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 
 import type { StrataSystem } from '../app/index.js';
 import { MAX_STREAM_ID_LENGTH } from '../store/index.js';
@@ -25,6 +29,8 @@ export interface GatewayOptions {
   readonly bodyLimitBytes?: number;
   /** Fastify's logger option: `false` (default) or pino options. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** A logger of the caller's (pino) for request logs; overrides `logger`. */
+  readonly loggerInstance?: FastifyBaseLogger;
   /** Whether the system has started (readiness); default: always. */
   readonly isStarted?: () => boolean;
   /** How long a read-your-writes query waits before a 503; default 5 s. */
@@ -42,7 +48,9 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   const { system, isStarted = () => true } = options;
   const auth = createAuthenticator(options.apiKeys ?? []);
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance === undefined
+      ? { logger: options.logger ?? false }
+      : { loggerInstance: options.loggerInstance }),
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     genReqId: () => randomUUID(),
     requestIdHeader: false,

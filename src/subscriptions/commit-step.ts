@@ -37,6 +37,9 @@ export function createCommitStep(context: WorkerContext): CommitStep {
         await definition.handle(events, { subscriber: name, sql: undefined, store });
       await store.driver.transaction(finish);
     }
+    for (const { event, status, error } of parked) {
+      context.notify({ kind: 'parked', event, status, ...(error === undefined ? {} : { error }) });
+    }
     context.committed(to.handled);
   };
 }

@@ -4,7 +4,7 @@ import { createParkedEvents, type ParkedEvents } from './parked-events.js';
 import { readCheckpoint } from './postgres/checkpoints.js';
 import { caughtUp, subscriberStatus, waitUntil } from './subscriber-progress.js';
 import { createSubscriptionWorker, type SubscriptionWorker } from './subscription-worker.js';
-import type { SubscriberDefinition, SubscriberStatus } from './types.js';
+import type { SubscriberActivity, SubscriberDefinition, SubscriberStatus } from './types.js';
 
 /** What `createSubscriptionEngine` needs: the store, the subscribers, and its timings. */
 export interface SubscriptionEngineOptions {
@@ -16,6 +16,11 @@ export interface SubscriptionEngineOptions {
   readonly leaseRetryMs?: number;
   /** Told about every failure a subscriber retries, parks or stops on. */
   readonly onError?: (error: unknown, subscriber: string) => void;
+  /**
+   * Told what each subscriber goes through: failures with what follows them (a retry, parking,
+   * a stop) and its lease taken, lost or given back. For operators' logs.
+   */
+  readonly onActivity?: (subscriber: string, activity: SubscriberActivity) => void;
 }
 
 /**
@@ -66,6 +71,7 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
     pollIntervalMs = 1_000,
     leaseRetryMs = 1_000,
     onError = () => undefined,
+    onActivity = () => undefined,
   } = options;
   const entries = new Map<
     string,
@@ -88,6 +94,7 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
       pollIntervalMs,
       leaseRetryMs,
       onError,
+      onActivity,
     });
     entries.set(definition.name, { definition, worker });
     worker.onProgress((cursor) => {

@@ -25,6 +25,7 @@ export type {
   BatchHandler,
   ParkedEvent,
   PoisonPolicy,
+  SubscriberActivity,
   SubscriberContext,
   SubscriberDefinition,
   SubscriberState,

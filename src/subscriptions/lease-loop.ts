@@ -52,19 +52,22 @@ async function underLease(
   readWhileLeased: (leaseLost: () => boolean) => Promise<void>,
 ): Promise<'again' | 'stopping' | 'failed'> {
   const { status, signal } = context;
-  let lost = false;
+  // An object, not a `let`: the callback sets it while the loop runs.
+  const held = { lost: false };
+  context.notify({ kind: 'lease-acquired' });
   void lease.lost.then(() => {
-    lost = true;
+    held.lost = true;
+    context.notify({ kind: 'lease-lost' });
     signal.wake();
   });
   try {
-    await readWhileLeased(() => lost);
+    await readWhileLeased(() => held.lost);
     return 'again';
   } catch (error) {
     if (error instanceof Stopping) return 'stopping';
     if (error instanceof SubscriberFailedError) {
       status.state = 'failed';
-      context.report(error);
+      context.report(error, { kind: 'stopped', error });
       return 'failed';
     }
     // Lost the lease or the database: give the lease back and start over.
@@ -74,5 +77,6 @@ async function underLease(
     return 'again';
   } finally {
     await lease.release();
+    if (!held.lost) context.notify({ kind: 'lease-released' });
   }
 }

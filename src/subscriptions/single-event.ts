@@ -59,15 +59,30 @@ export function createSingleEventProcessor(context: WorkerContext, commitStep: C
       context.report(problem);
       return poisoned(event, from, problem, 0);
     }
+    const { maxAttempts } = retry;
+    let failure: unknown;
     try {
       await retrying(() => commitStep(from.handled, to, [event], []), {
-        attempts: retry.maxAttempts,
+        attempts: maxAttempts,
         retryIf: (error) => !isWorkerFailure(error),
-        onFailure: (error) => {
+        onFailure: (error, attempt) => {
           context.failing();
-          context.report(error);
+          failure = error;
+          // The last failure is reported with the parking (or the stop) that follows it.
+          if (attempt === maxAttempts) context.report(error);
         },
-        delayMs: (attempt) => backoffDelayMs(retry, attempt),
+        delayMs: (attempt) => {
+          const delayMs = backoffDelayMs(retry, attempt);
+          context.report(failure, {
+            kind: 'retrying',
+            error: failure,
+            event,
+            attempt,
+            maxAttempts,
+            delayMs,
+          });
+          return delayMs;
+        },
         wait: (ms) => context.pause(ms),
       });
       return to;

@@ -11,6 +11,8 @@ export interface StoredSubscriberProgress {
   readonly unreadEvents: number;
   /** False when `unreadEvents` is a lower bound: it is far behind. */
   readonly unreadComplete: boolean;
+  /** How long ago the oldest unread event was recorded, in seconds; 0 with none unread. */
+  readonly unreadSeconds: number;
   readonly parked: number;
   /** When its progress was last saved. */
   readonly updatedAt: Date;
@@ -35,6 +37,10 @@ export async function storedSubscriberProgress(
         handled: row.progress.handled,
         unreadEvents: unread.events,
         unreadComplete: unread.complete,
+        unreadSeconds:
+          unread.oldestRecordedAt === undefined
+            ? 0
+            : Math.max(0, (Date.now() - unread.oldestRecordedAt.getTime()) / 1000),
         parked: row.parked,
         updatedAt: row.updatedAt,
       };

@@ -26,6 +26,34 @@ export type BatchHandler = (
   context: SubscriberContext,
 ) => Promise<void>;
 
+/**
+ * Something a subscriber went through that an operator wants to hear of (`strata serve` logs
+ * each one): its lease taken, lost or given back, a failure retried or given up on, an event
+ * parked, the subscriber stopped by a poison event.
+ */
+export type SubscriberActivity =
+  | { readonly kind: 'lease-acquired' }
+  | { readonly kind: 'lease-lost' }
+  | { readonly kind: 'lease-released' }
+  | {
+      readonly kind: 'retrying';
+      readonly error: unknown;
+      readonly event: StoredEvent;
+      readonly attempt: number;
+      readonly maxAttempts: number;
+      readonly delayMs: number;
+    }
+  | {
+      readonly kind: 'parked';
+      readonly event: StoredEvent;
+      /** `failed`: its handler gave up on it; `blocked`: it waits behind a failed event. */
+      readonly status: 'failed' | 'blocked';
+      readonly error?: string;
+    }
+  | { readonly kind: 'stopped'; readonly error: unknown }
+  /** Any other failure: it is retried (the batch one event at a time, the loop from its checkpoint). */
+  | { readonly kind: 'failed'; readonly error: unknown };
+
 /** What a subscriber does with an event its handler keeps failing on. */
 export type PoisonPolicy = 'park' | 'stop';
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { RetryPolicy } from '../retry.js';
 import type { Cursor, PostgresEventStore } from '../store/index.js';
-import type { SubscriberDefinition, SubscriberState } from './types.js';
+import type { SubscriberActivity, SubscriberDefinition, SubscriberState } from './types.js';
 import { createWakeSignal, type WakeSignal } from './wake-signal.js';
 
 /** Thrown inside a worker's loop when a stop interrupts a wait. */
@@ -33,8 +33,13 @@ export interface WorkerContext {
   readonly blocked: Set<string>;
   /** Whether a stop was asked for. */
   readonly stopping: boolean;
-  /** Records a failure that is retried, parked or stopped on. */
-  report(error: unknown): void;
+  /**
+   * Records a failure that is retried, parked or stopped on; `activity` says which (by default
+   * a plain failure).
+   */
+  report(error: unknown, activity?: SubscriberActivity): void;
+  /** Tells the engine's activity listener what happened. */
+  notify(activity: SubscriberActivity): void;
   /** Waits `ms`, or less if a stop comes; then throws `Stopping` if it did. */
   pause(ms: number): Promise<void>;
   /** A handler failed and is retried. */
@@ -51,6 +56,7 @@ export interface WorkerContextOptions {
   readonly pollIntervalMs: number;
   readonly leaseRetryMs: number;
   readonly onError: (error: unknown, subscriber: string) => void;
+  readonly onActivity: (subscriber: string, activity: SubscriberActivity) => void;
 }
 
 /** A worker's shared context, and the controls its lifecycle (start, stop, listeners) uses. */
@@ -66,7 +72,7 @@ export interface WorkerControls {
 
 /** The context a worker's parts share, starting in standby. */
 export function createWorkerContext(options: WorkerContextOptions): WorkerControls {
-  const { onError, ...shared } = options;
+  const { onError, onActivity, ...shared } = options;
   const { definition } = shared;
   const progressListeners = new Set<(cursor: Cursor) => void>();
   let stopping = false;
@@ -79,9 +85,13 @@ export function createWorkerContext(options: WorkerContextOptions): WorkerContro
     get stopping() {
       return stopping;
     },
-    report(error) {
+    report(error, activity) {
       context.status.lastError = describe(error);
       onError(error, definition.name);
+      context.notify(activity ?? { kind: 'failed', error });
+    },
+    notify(activity) {
+      onActivity(definition.name, activity);
     },
     async pause(ms) {
       await sleep(ms, undefined, { signal: stopRequested.signal }).catch(() => undefined);

@@ -97,8 +97,12 @@ describe('the strata CLI on PGlite', () => {
     const rebuild = await strata('projections', 'rebuild', 'projects.detail');
     expect(rebuild.code).toBe(0);
     expect(rebuild.stdout).toContain('Rebuilt projects.detail as generation 2');
+    // Not a terminal: plain lines, the last at 100%.
+    expect(rebuild.stderr).not.toContain('\r');
+    expect(rebuild.stderr).not.toContain('\u001b');
+    expect(rebuild.stderr.trim().split('\n').at(-1)).toMatch(/\] 100% (\d+)\/\1 events/);
     expect((await strata('projections', 'list')).stdout).toMatch(
-      /^projects\.detail\tv1\tgeneration 2 \(v1\)\t0 events unread$/m,
+      /^projects\.detail\tv1\tgeneration 2 \(v1\)\t0 events unread, 0 s behind$/m,
     );
     expect((await strata('projections', 'abandon', 'projects.detail')).stdout).toContain(
       'No build of projects.detail is under way.',

@@ -2,10 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** The app a child serves unless told otherwise: `strata` has none built in. */
+export const DEVPIE_APP = fileURLToPath(new URL('../../examples/devpie/app.ts', import.meta.url));
 
 /**
  * The environment of a child `strata`: this process's, minus Strata's own settings (CI sets
- * DATABASE_URL, which would switch a PGlite test to PostgreSQL), plus `env`.
+ * DATABASE_URL, which would switch a PGlite test to PostgreSQL), plus the devpie example as
+ * the app, plus `env`.
  */
 function childEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
@@ -13,7 +16,7 @@ function childEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
       ([name]) => !['DATABASE_URL', 'PORT', 'HOST'].includes(name) && !name.startsWith('STRATA_'),
     ),
   );
-  return { ...inherited, ...env };
+  return { ...inherited, STRATA_APP: DEVPIE_APP, ...env };
 }
 
 /** Starts the `strata` CLI from source with `args` and `env`, output piped. */

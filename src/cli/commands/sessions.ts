@@ -1,0 +1,59 @@
+import type { StrataConfig } from '../../app/config.js';
+import { createSystem, type StrataSystem } from '../../app/system.js';
+import { createMessageRegistry } from '../../messages/index.js';
+import type { PostgresEventStore } from '../../store/index.js';
+import { openExistingDriver, openExistingStore } from '../existing-store.js';
+import { loadApp } from '../open-system.js';
+
+/** Writes a line to standard output. */
+export const print = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/**
+ * Runs `work` on the configured store, which must exist, and closes it after. With an app
+ * configured, events are read through its registry (upcast); without one, as stored.
+ */
+export async function withStore<T>(
+  config: StrataConfig,
+  work: (store: PostgresEventStore) => Promise<T>,
+): Promise<T> {
+  const app = config.app === undefined ? undefined : await loadApp(config);
+  const registry =
+    app === undefined
+      ? undefined
+      : createMessageRegistry([...app.messages, ...(app.queries ?? [])]);
+  const store = await openExistingStore(config, registry);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs `work` on the configured app over the configured store, which must exist; stops it after. */
+export async function withSystem<T>(
+  config: StrataConfig,
+  work: (system: StrataSystem) => Promise<T>,
+): Promise<T> {
+  const app = await loadApp(config);
+  const driver = await openExistingDriver(config);
+  let system: StrataSystem;
+  try {
+    system = await createSystem({
+      app,
+      driver,
+      ...(config.commandRetryDeadlineMs === undefined
+        ? {}
+        : { commandRetry: { deadlineMs: config.commandRetryDeadlineMs } }),
+    });
+  } catch (error) {
+    await driver.close().catch(() => undefined);
+    throw error;
+  }
+  try {
+    return await work(system);
+  } finally {
+    await system.stop();
+  }
+}

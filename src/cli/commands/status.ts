@@ -1,0 +1,42 @@
+import type { StrataConfig } from '../../app/config.js';
+import { describeHolder, type PostgresEventStore } from '../../store/index.js';
+import { storedSubscriberProgress } from '../../subscriptions/index.js';
+import { print, withStore } from './sessions.js';
+
+/** The line naming the transaction that holds every reader back, if one has for a while. */
+export async function horizonLine(store: PostgresEventStore): Promise<string | undefined> {
+  const { heldBy, seesAllSessions } = await store.horizon();
+  if (heldBy === undefined) {
+    return seesAllSessions
+      ? undefined
+      : "Strata's database role cannot see other roles' transactions, so it cannot name one " +
+          'that holds readers back: grant it pg_read_all_stats.';
+  }
+  const ending =
+    heldBy.pid === null
+      ? `ROLLBACK PREPARED '${heldBy.preparedAs ?? ''}'`
+      : `SELECT pg_terminate_backend(${heldBy.pid})`;
+  return (
+    `Readers are held back by an open transaction: ${describeHolder(heldBy)}. ` +
+    `No reader passes it until it ends (${ending} ends it).`
+  );
+}
+
+/** `strata status`: whether the database takes writes, each subscriber, what holds readers back. */
+export async function showStatus(config: StrataConfig): Promise<void> {
+  await withStore(config, async (store) => {
+    const { writable, reason } = await store.availability();
+    print(`Database: ${writable ? 'accepts writes' : `does not accept writes (${reason})`}`);
+    for (const subscriber of await storedSubscriberProgress(store)) {
+      const unread = `${subscriber.unreadComplete ? '' : '≥ '}${subscriber.unreadEvents}`;
+      const parked = subscriber.parked === 0 ? '' : `, ${subscriber.parked} parked`;
+      print(
+        `${subscriber.name}\tat ${subscriber.handled}\t${unread} events unread${parked}` +
+          `\tsaved ${subscriber.updatedAt.toISOString()}`,
+      );
+    }
+    print(
+      (await horizonLine(store)) ?? 'Visibility horizon: no open transaction holds readers back.',
+    );
+  });
+}
