@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 
-import { deciderSpec, DomainError } from '../../../src/index.js';
+import { deciderSpec, DomainError } from 'strata';
 import { estimationDecider } from './estimation.js';
 
 const opened = {

@@ -1,10 +1,5 @@
-import {
-  defineCommandHandler,
-  defineReactor,
-  DomainError,
-  type Decider,
-} from '../../../src/index.js';
-import { TaskAdded } from '../projects/messages.js';
+import { defineCommandHandler, defineReactor, DomainError, type Decider } from 'strata';
+import { TaskAdded } from '../projects/index.js';
 import { estimationCommands, type EstimationCommand, type EstimationEvent } from './messages.js';
 
 export interface EstimationState {

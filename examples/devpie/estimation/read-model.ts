@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 
-import { defineProjection, defineQuery } from '../../../src/index.js';
+import { defineProjection, defineQuery } from 'strata';
 import { estimationEvents } from './messages.js';
 
 /** A task's estimate and its history, as estimators see it. */

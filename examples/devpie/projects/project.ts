@@ -1,4 +1,4 @@
-import { defineCommandHandler, DomainError, type Decider } from '../../../src/index.js';
+import { defineCommandHandler, DomainError, type Decider } from 'strata';
 import { projectCommands, type ProjectCommand, type ProjectEvent } from './messages.js';
 
 export interface ProjectState {

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 
-import { defineProjection, defineQuery, type ViewWriter } from '../../../src/index.js';
-import { estimationEvents } from '../estimation/messages.js';
+import { defineProjection, defineQuery, type ViewWriter } from 'strata';
+import { estimationEvents } from '../estimation/index.js';
 import { projectEvents } from './messages.js';
 
 export interface TaskView {
