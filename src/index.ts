@@ -190,6 +190,8 @@ export type {
   DefineQueryOptions,
   QueryDefinition,
   QueryOptions,
+  QueryParams,
+  QueryResult,
   QueryRunner,
   QueryRunnerOptions,
   QueryViews,

@@ -48,3 +48,11 @@ export function defineQuery<const Name extends string, Params extends TSchema, R
   const message = defineMessage('query', { ...rest, schema: params });
   return Object.freeze({ ...message, projections: Object.freeze([...projections]), handler });
 }
+
+/** The parameters `query` takes, from its definition's schema. */
+export type QueryParams<Query extends QueryDefinition> =
+  Query extends QueryDefinition<string, infer Params> ? Static<Params> : never;
+
+/** What `query` answers: the result its definition declares. */
+export type QueryResult<Query extends QueryDefinition> =
+  Query extends QueryDefinition<string, TSchema, infer Result> ? Result : never;

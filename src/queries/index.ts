@@ -1,5 +1,11 @@
 export { defineQuery } from './define.js';
-export type { DefineQueryOptions, QueryDefinition, QueryViews } from './define.js';
+export type {
+  DefineQueryOptions,
+  QueryDefinition,
+  QueryParams,
+  QueryResult,
+  QueryViews,
+} from './define.js';
 export {
   ConsistencyTimeoutError,
   UndeclaredProjectionError,
