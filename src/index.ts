@@ -229,3 +229,17 @@ export {
   requireRole,
 } from './http/index.js';
 export type { ApiKey, Caller, GatewayOptions, Problem, ProblemKind, Role } from './http/index.js';
+export { commandRequest, httpSpec, projectionSpec, queryRequest } from './testing/index.js';
+export type {
+  AnswerOf,
+  ExpectedAnswer,
+  ExpectedResponse,
+  HttpRequest,
+  HttpSpec,
+  HttpSpecOptions,
+  ProjectionSpec,
+  ProjectionSpecOptions,
+  QueryRequest,
+  ReadModelExpectation,
+  SpecEvent,
+} from './testing/index.js';
