@@ -41,7 +41,8 @@ export function queryRequest<Query extends QueryDefinition>(
   headers: Readonly<Record<string, string>> = {},
 ): QueryRequest<Query> {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
+  const scalars = params as Readonly<Record<string, string | number | boolean | undefined>>;
+  for (const [name, value] of Object.entries(scalars)) {
     // Query parameters are scalars: the gateway coerces them back to the schema's types.
     if (value !== undefined) search.append(name, String(value));
   }
