@@ -58,7 +58,7 @@ async function rawServer(schema: string) {
              VALUES ($1, $2, 1, 'estimation.EstimationOpened', 1, $3, $4)`,
       values: [
         uuidv7(),
-        `estimation-${body.taskId}`,
+        `estimation-${body.projectId}.${body.taskId}`,
         JSON.stringify(body),
         JSON.stringify({ actor: 'anonymous' }),
       ],

@@ -40,10 +40,14 @@ async function updateTasks(
 const setEstimate = (taskId: string, points: number) => (tasks: readonly TaskView[]) =>
   tasks.map((task) => (task.taskId === taskId ? { ...task, estimate: points } : task));
 
-/** Each project with its tasks and their estimates: what the project page shows. */
+/**
+ * Each project with its tasks and their estimates: what the project page shows. Inline, so
+ * estimating a task added just before finds it.
+ */
 export const projectDetail = defineProjection({
   name: 'projects.detail',
   version: 1,
+  inline: true,
   events: [...projectEvents, ...estimationEvents],
   handlers: {
     'projects.ProjectCreated': (event, views) =>
