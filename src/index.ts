@@ -233,6 +233,7 @@ export { commandRequest, httpSpec, projectionSpec, queryRequest } from './testin
 export type {
   AnswerOf,
   ExpectedAnswer,
+  ExpectedEvent,
   ExpectedResponse,
   HttpRequest,
   HttpSpec,

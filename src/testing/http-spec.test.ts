@@ -87,6 +87,22 @@ describe('HTTP specifications', () => {
       .then({ status: 422, body: { code: 'NOTE_EXISTS' } });
   });
 
+  it('checks the events a command appended, as stored', async () => {
+    await given([])
+      .when(take('n1', 'hello'))
+      .then({ status: 200, events: [{ type: 'notes.Noted', data: { text: 'hello' } }] });
+    await expect(
+      given([])
+        .when(take('n1', 'hello'))
+        .then({ status: 200, events: [{ type: 'notes.Noted', data: { text: 'bye' } }] }),
+    ).rejects.toThrow(/POST \/commands\/notes\.TakeNote: the events appended differ/);
+    await expect(
+      given([take('n1', 'hello')])
+        .when(take('n1', 'again'))
+        .then({ status: 422, events: [{ type: 'notes.Noted' }] }),
+    ).rejects.toThrow(AssertionError);
+  });
+
   it('starts each case on an empty store', async () => {
     await given([])
       .when(queryRequest(GetNote, { noteId: 'n1' }))

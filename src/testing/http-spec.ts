@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { createSystem, type AppDefinition } from '../app/index.js';
 import { buildGateway, type GatewayOptions } from '../http/index.js';
-import type { SqlDriver } from '../store/index.js';
+import type { EventStore, SqlDriver } from '../store/index.js';
 import type { AnswerOf, HttpRequest } from './http-requests.js';
 import { assertContains } from './matching.js';
 import { createSpecDatabase } from './spec-database.js';
@@ -16,6 +16,17 @@ export interface ExpectedResponse<Body = unknown> {
   readonly body?: Body;
   /** Headers (lower-case names) and their exact values, or patterns they must match. */
   readonly headers?: Readonly<Record<string, string | RegExp>>;
+  /**
+   * The events a command request appended, as stored, in order; each checked like `body`
+   * (`[]`: none). Read from the stream the command's answer names.
+   */
+  readonly events?: readonly ExpectedEvent[];
+}
+
+/** An event expected in the log: its type, and fields of its data. */
+export interface ExpectedEvent {
+  readonly type: string;
+  readonly data?: unknown;
 }
 
 /** `given(requests).when(request).then(response)`, and `close()` once the cases are done. */
@@ -44,7 +55,7 @@ interface Response {
  * Given/when/then tests over HTTP: each case starts `app` on an empty in-memory PGlite with its
  * projections and reactors running and the gateway in front (Fastify `inject`, no port),
  * sends the `given` requests (each must succeed), then the `when` request, and checks its
- * response. A query request is sent with the position of the last given command, so it reads
+ * response, and the events it appended. A query request is sent with the position of the last given command, so it reads
  * their effects. Failures name the request and show the whole response.
  *
  * @example
@@ -90,7 +101,12 @@ async function runCase(
       }
       position = positionOf(response.body) ?? position;
     }
-    assertResponse(describe(request), await send(gateway, request, position), expected);
+    const response = await send(gateway, request, position);
+    assertResponse(describe(request), response, expected);
+    if (expected.events !== undefined) {
+      const appended = await appendedBy(system.store, response.body);
+      assertContains(appended, expected.events, `${describe(request)}: the events appended differ`);
+    }
   } finally {
     await gateway?.close();
     await system.stop();
@@ -145,6 +161,15 @@ function assertResponse(request: string, actual: Response, expected: ExpectedRes
       });
     }
   }
+}
+
+/** The events a command's answer lists, read back from its stream. */
+async function appendedBy(store: EventStore, body: unknown): Promise<ExpectedEvent[]> {
+  const answer = body as { streamId?: unknown; events?: readonly { id?: unknown }[] } | undefined;
+  if (typeof answer?.streamId !== 'string') return [];
+  const ids = new Set((answer.events ?? []).map((event) => event.id));
+  const stored = await store.readStream(answer.streamId);
+  return stored.filter((event) => ids.has(event.id)).map(({ type, data }) => ({ type, data }));
 }
 
 function positionOf(body: unknown): number | undefined {

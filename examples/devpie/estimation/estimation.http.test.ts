@@ -40,7 +40,15 @@ describe('estimation over HTTP', () => {
   it('revises an estimate of a project, and answers 404 for an estimate never opened', async () => {
     await given([ada, project('apollo'), design('apollo'), estimate('apollo', 8)])
       .when(commandRequest(ReviseEstimate, { projectId: 'apollo', taskId: 'design', points: 5 }))
-      .then({ status: 200, body: { events: [{ type: 'estimation.EstimateRevised' }] } });
+      .then({
+        status: 200,
+        events: [
+          {
+            type: 'estimation.EstimateRevised',
+            data: { projectId: 'apollo', taskId: 'design', points: 5, previous: 8 },
+          },
+        ],
+      });
     await given([])
       .when(queryRequest(GetEstimate, { projectId: 'apollo', taskId: 'design' }))
       .then({ status: 404 });

@@ -14,7 +14,13 @@ describe('identity over HTTP', () => {
   it('registers a user, found by id and by e-mail address', async () => {
     await given([])
       .when(register('ada', 'ada@example.com'))
-      .then({ status: 200, body: { streamId: 'user-ada', version: 1 } });
+      .then({
+        status: 200,
+        body: { streamId: 'user-ada', version: 1 },
+        events: [
+          { type: 'identity.UserRegistered', data: { userId: 'ada', email: 'ada@example.com' } },
+        ],
+      });
     await given([register('ada', 'ada@example.com')])
       .when(queryRequest(GetUser, { userId: 'ada' }))
       .then({ status: 200, body: { userId: 'ada', email: 'ada@example.com', status: 'active' } });
