@@ -4,7 +4,7 @@ import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 
 import { devpie } from '../examples/devpie/app.js';
-import { OpenEstimation } from '../examples/devpie/estimation/messages.js';
+import { OpenEstimation } from '../examples/devpie/estimation/index.js';
 import { createSystem } from '../src/app/index.js';
 import { buildGateway } from '../src/http/index.js';
 import { validatorFor } from '../src/messages/index.js';
@@ -58,7 +58,7 @@ async function rawServer(schema: string) {
              VALUES ($1, $2, 1, 'estimation.EstimationOpened', 1, $3, $4)`,
       values: [
         uuidv7(),
-        `estimation-${body.taskId}`,
+        `estimation-${body.projectId}.${body.taskId}`,
         JSON.stringify(body),
         JSON.stringify({ actor: 'anonymous' }),
       ],

@@ -201,6 +201,8 @@ export type {
   QueryDefinition,
   QueryHandler,
   QueryOptions,
+  QueryParams,
+  QueryResult,
   QueryRunner,
   QueryRunnerOptions,
   QueryViews,
@@ -249,3 +251,18 @@ export type {
   ProblemKind,
   Role,
 } from './http/index.js';
+export { commandRequest, httpSpec, projectionSpec, queryRequest } from './testing/index.js';
+export type {
+  AnswerOf,
+  ExpectedAnswer,
+  ExpectedEvent,
+  ExpectedResponse,
+  HttpRequest,
+  HttpSpec,
+  HttpSpecOptions,
+  ProjectionSpec,
+  ProjectionSpecOptions,
+  QueryRequest,
+  ReadModelExpectation,
+  SpecEvent,
+} from './testing/index.js';

@@ -1,4 +1,4 @@
-import { defineApp } from '../../src/index.js';
+import { defineApp } from 'strata';
 import {
   estimates,
   estimationCommands,

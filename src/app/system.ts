@@ -1,4 +1,4 @@
-import { createCommandBus, type CommandBus } from '../domain/index.js';
+import { createCommandBus, type CommandBus, type ValidationContext } from '../domain/index.js';
 import { createMessageRegistry, type MessageRegistry } from '../messages/index.js';
 import { createProjectionRuntime, type ProjectionRuntime } from '../projections/index.js';
 import { createQueryRunner, type QueryRunner } from '../queries/index.js';
@@ -104,7 +104,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
   });
   await enforceUniqueConstraints(app, store, onError);
   // Validation hooks read through the queries, which exist only once projections do.
-  const validation = { query: (name: string, params: unknown) => queries.run(name, params) };
+  const validation: ValidationContext = { query: (query, params) => queries.run(query, params) };
   const commands = createCommandBus({
     store,
     registry,

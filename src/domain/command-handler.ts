@@ -5,6 +5,7 @@ import {
   type CommandDefinition,
   type MessageRegistry,
 } from '../messages/index.js';
+import type { QueryDefinition, QueryParams, QueryResult } from '../queries/index.js';
 import {
   ANY,
   isConcurrencyError,
@@ -54,7 +55,11 @@ export interface CommandEnvelope {
 
 /** What a validation hook may read: the system's queries, for business checks. */
 export interface ValidationContext {
-  readonly query: (name: string, params: unknown) => Promise<unknown>;
+  /** Runs a registered query; its definition types the parameters and the answer. */
+  readonly query: <Query extends QueryDefinition>(
+    query: Query,
+    params: QueryParams<Query>,
+  ) => Promise<QueryResult<Query>>;
 }
 
 /** How one stream type handles its commands. */
@@ -243,8 +248,8 @@ async function decideAndAppendOnce<Command extends Message, Event extends Messag
 }
 
 const NO_QUERIES: ValidationContext = {
-  query: (name) =>
+  query: (query) =>
     Promise.reject(
-      new Error(`No queries are available to validation hooks here (asked for ${name})`),
+      new Error(`No queries are available to validation hooks here (asked for ${query.name})`),
     ),
 };

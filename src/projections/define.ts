@@ -17,9 +17,13 @@ export type ProjectionHandlers<Events extends readonly EventDefinition[]> = {
 };
 
 /** A projection: turns events into read models, kept in step with the log. */
-export interface ProjectionDefinition {
+export interface ProjectionDefinition<
+  Events extends readonly EventDefinition[] = readonly EventDefinition[],
+> {
   /** Dotted lower-case name, e.g. `projects.detail`. */
   readonly name: string;
+  /** The events it handles, when it lists them (typed handlers, `projectionSpec`). */
+  readonly events?: Events;
   /** Bump it when the handlers change what they write: the projection is rebuilt. */
   readonly version: number;
   readonly handlers: Readonly<Record<string, ProjectionHandler<never> | undefined>>;
@@ -78,7 +82,7 @@ const MAX_TABLE_NAME_LENGTH = 12;
  */
 export function defineProjection<
   const Events extends readonly EventDefinition[] = readonly EventDefinition[],
->(options: DefineProjectionOptions<Events>): ProjectionDefinition {
+>(options: DefineProjectionOptions<Events>): ProjectionDefinition<Events> {
   const { name, version, tables = {} } = options;
   if (!PROJECTION_NAME.test(name) || name.length > MAX_NAME_LENGTH) {
     throw new InvalidProjectionError(

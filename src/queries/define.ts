@@ -80,3 +80,11 @@ export function defineQuery<
     handler,
   });
 }
+
+/** The parameters `query` takes, from its definition's schema. */
+export type QueryParams<Query extends QueryDefinition> =
+  Query extends QueryDefinition<string, infer Params> ? Static<Params> : never;
+
+/** What `query` answers: a value of the result schema its definition declares, or `undefined`. */
+export type QueryResult<Query extends QueryDefinition> =
+  Query extends QueryDefinition<string, TSchema, infer Result> ? Static<Result> | undefined : never;

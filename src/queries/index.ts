@@ -1,5 +1,12 @@
 export { defineQuery } from './define.js';
-export type { DefineQueryOptions, QueryDefinition, QueryHandler, QueryViews } from './define.js';
+export type {
+  DefineQueryOptions,
+  QueryDefinition,
+  QueryHandler,
+  QueryParams,
+  QueryResult,
+  QueryViews,
+} from './define.js';
 export {
   ConsistencyTimeoutError,
   UndeclaredProjectionError,

@@ -1,7 +1,7 @@
 import { UnknownMessageError, type MessageRegistry } from '../messages/index.js';
 import type { ProjectionRuntime } from '../projections/index.js';
 import { parseCursor, type Cursor, type EventStore, type HorizonReport } from '../store/index.js';
-import type { QueryDefinition, QueryViews } from './define.js';
+import type { QueryDefinition, QueryParams, QueryResult, QueryViews } from './define.js';
 import {
   ConsistencyTimeoutError,
   UndeclaredProjectionError,
@@ -34,6 +34,18 @@ export interface QueryRunnerOptions {
 
 /** Runs registered queries: validates parameters, waits for consistency, reads the models. */
 export interface QueryRunner {
+  /**
+   * Runs a registered query given its definition: the parameters and the answer are typed by it.
+   *
+   * @example
+   * const user = await queries.run(GetUser, { userId: 'ada' }); // UserView | undefined
+   */
+  run<Query extends QueryDefinition>(
+    query: Query,
+    params: QueryParams<Query>,
+    options?: QueryOptions,
+  ): Promise<QueryResult<Query>>;
+  /** Runs a registered query by name, as the HTTP gateway does: parameters and answer unknown. */
   run(name: string, params: unknown, options?: QueryOptions): Promise<unknown>;
 }
 
@@ -69,22 +81,34 @@ export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
     }
   }
 
-  return {
-    async run(name, params, { minPosition, timeoutMs = 5_000 } = {}) {
-      registry.query(name);
-      registry.validate(name, params);
-      const query = queries.get(name);
-      if (query === undefined) throw new UnknownMessageError(name, 'query');
-      if (minPosition !== undefined) await awaitProjections(query, minPosition, timeoutMs);
-      const views: QueryViews = {
-        of(projection) {
-          if (!query.projections.includes(projection))
-            throw new UndeclaredProjectionError(name, projection);
-          return projections.reader(projection);
-        },
-      };
-      // Another process may switch a projection and drop what this one still reads.
-      return projections.read(query.projections, () => query.handler(views, params));
-    },
-  };
+  function run<Query extends QueryDefinition>(
+    query: Query,
+    params: QueryParams<Query>,
+    options?: QueryOptions,
+  ): Promise<QueryResult<Query>>;
+  function run(name: string, params: unknown, options?: QueryOptions): Promise<unknown>;
+  async function run(
+    nameOrQuery: string | QueryDefinition,
+    params: unknown,
+    { minPosition, timeoutMs = 5_000 }: QueryOptions = {},
+  ): Promise<unknown> {
+    // A definition runs as its registered namesake, so what runs is what the app declared.
+    const name = typeof nameOrQuery === 'string' ? nameOrQuery : nameOrQuery.name;
+    registry.query(name);
+    registry.validate(name, params);
+    const query = queries.get(name);
+    if (query === undefined) throw new UnknownMessageError(name, 'query');
+    if (minPosition !== undefined) await awaitProjections(query, minPosition, timeoutMs);
+    const views: QueryViews = {
+      of(projection) {
+        if (!query.projections.includes(projection))
+          throw new UndeclaredProjectionError(name, projection);
+        return projections.reader(projection);
+      },
+    };
+    // Another process may switch a projection and drop what this one still reads.
+    return projections.read(query.projections, () => query.handler(views, params));
+  }
+
+  return { run };
 }

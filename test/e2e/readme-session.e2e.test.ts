@@ -55,6 +55,7 @@ async function readmeSession(url: string) {
     points: 8,
   });
   expect(estimated.status).toBe(200);
+  expect(estimated.body).toMatchObject({ streamId: 'estimation-apollo.design' });
   const position = estimated.body.position as number;
   expect(position).toBeGreaterThan(0);
 
@@ -69,9 +70,12 @@ async function readmeSession(url: string) {
     tasks: [{ taskId: 'design', title: 'Design the lander', status: 'open', estimate: 8 }],
     totalEstimate: 8,
   });
-  const estimate = await fetch(`${url}/queries/estimation.GetEstimate?taskId=design`, {
-    headers: { 'strata-min-position': String(position) },
-  });
+  const estimate = await fetch(
+    `${url}/queries/estimation.GetEstimate?projectId=apollo&taskId=design`,
+    {
+      headers: { 'strata-min-position': String(position) },
+    },
+  );
   expect(await estimate.json()).toMatchObject({ taskId: 'design', projectId: 'apollo', points: 8 });
   return position;
 }

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { RUN_SOURCES } from './run-sources.js';
+
 /** Starts a TypeScript file of the test suite as a child process; resolves once it prints `ready`. */
 export async function startChild(script: string, argument: unknown): Promise<ChildProcess> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', path, JSON.stringify(argument)], {
+  const child = spawn(process.execPath, [...RUN_SOURCES, path, JSON.stringify(argument)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((ready, failed) => {

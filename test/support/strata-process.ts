@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { RUN_SOURCES } from './run-sources.js';
+
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 /** The app a child serves unless told otherwise: `strata` has none built in. */
 export const DEVPIE_APP = fileURLToPath(new URL('../../examples/devpie/app.ts', import.meta.url));
@@ -24,7 +26,7 @@ export function spawnStrata(
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
 ): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  return spawn(process.execPath, [...RUN_SOURCES, MAIN, ...args], {
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -36,7 +38,7 @@ export async function runStrata(
   env: Readonly<Record<string, string>> = {},
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, [...RUN_SOURCES, MAIN, ...args], {
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -64,14 +66,10 @@ export async function startServer(
   args: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
 ): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', MAIN, 'serve', '--port', '0', ...args],
-    {
-      env: childEnv({ STRATA_LOG_LEVEL: 'warn', ...env }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...RUN_SOURCES, MAIN, 'serve', '--port', '0', ...args], {
+    env: childEnv({ STRATA_LOG_LEVEL: 'warn', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 
-import { deciderSpec, DomainError } from '../../../src/index.js';
+import { deciderSpec, DomainError } from 'strata';
 import { estimationDecider } from './estimation.js';
 
 const opened = {
@@ -39,7 +39,10 @@ describe('a task estimation', () => {
 
   it('revises an estimate, remembering the previous one', () => {
     given([opened, estimated])
-      .when({ type: 'estimation.ReviseEstimate', data: { taskId: 't1', points: 8 } })
+      .when({
+        type: 'estimation.ReviseEstimate',
+        data: { projectId: 'p1', taskId: 't1', points: 8 },
+      })
       .then([
         {
           type: 'estimation.EstimateRevised',
@@ -47,10 +50,16 @@ describe('a task estimation', () => {
         },
       ]);
     given([opened, estimated])
-      .when({ type: 'estimation.ReviseEstimate', data: { taskId: 't1', points: 5 } })
+      .when({
+        type: 'estimation.ReviseEstimate',
+        data: { projectId: 'p1', taskId: 't1', points: 5 },
+      })
       .then([]);
     given([opened])
-      .when({ type: 'estimation.ReviseEstimate', data: { taskId: 't1', points: 5 } })
+      .when({
+        type: 'estimation.ReviseEstimate',
+        data: { projectId: 'p1', taskId: 't1', points: 5 },
+      })
       .then(new DomainError('NOT_ESTIMATED', 'Task t1 has no estimate to revise'));
   });
 });

@@ -1,10 +1,5 @@
-import {
-  defineCommandHandler,
-  defineReactor,
-  DomainError,
-  type Decider,
-} from '../../../src/index.js';
-import { TaskAdded } from '../projects/messages.js';
+import { defineCommandHandler, defineReactor, DomainError, type Decider } from 'strata';
+import { GetProject, TaskAdded } from '../projects/index.js';
 import { estimationCommands, type EstimationCommand, type EstimationEvent } from './messages.js';
 
 export interface EstimationState {
@@ -70,10 +65,28 @@ export const estimationDecider: Decider<EstimationCommand, EstimationEvent, Esti
   },
 };
 
+/**
+ * The estimation of a task: a task id is unique within its project only, so the stream is named
+ * after both (`.` is in neither id, so two pairs never name the same stream).
+ */
 export const estimations = defineCommandHandler({
   commands: estimationCommands,
   decider: estimationDecider,
-  streamId: (command) => `estimation-${command.data.taskId}`,
+  streamId: ({ data }) => `estimation-${data.projectId}.${data.taskId}`,
+  // The task must be one of a project's: a check against the Projects context's read model
+  // (inline, so a task added just before is there), run before the stream is loaded. Opening
+  // comes from a `TaskAdded` and needs no check.
+  async validate(command, _metadata, { query }) {
+    if (command.type !== 'estimation.EstimateTask') return;
+    const { projectId, taskId } = command.data;
+    const project = await query(GetProject, { projectId });
+    if (project === undefined) {
+      throw new DomainError('PROJECT_NOT_FOUND', `No project ${projectId}`);
+    }
+    if (!project.tasks.some((task) => task.taskId === taskId)) {
+      throw new DomainError('TASK_NOT_FOUND', `Project ${projectId} has no task ${taskId}`);
+    }
+  },
 });
 
 /** The process manager: every new task gets an estimation. */

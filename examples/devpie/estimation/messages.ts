@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 
-import { defineCommand, defineEvent, type CommandOf, type EventOf } from '../../../src/index.js';
+import { defineCommand, defineEvent, type CommandOf, type EventOf } from 'strata';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 /** Story points on the usual planning-poker scale. */
@@ -31,7 +31,7 @@ export const OpenEstimation = defineCommand({
 });
 export const EstimateTask = defineCommand({
   name: 'estimation.EstimateTask',
-  description: 'Gives a task its first estimate, in story points.',
+  description: 'Gives a task of an existing project its first estimate, in story points.',
   schema: Type.Object(
     { projectId: Id, taskId: Id, points: Points },
     { additionalProperties: false },
@@ -40,7 +40,10 @@ export const EstimateTask = defineCommand({
 export const ReviseEstimate = defineCommand({
   name: 'estimation.ReviseEstimate',
   description: "Changes a task's estimate.",
-  schema: Type.Object({ taskId: Id, points: Points }, { additionalProperties: false }),
+  schema: Type.Object(
+    { projectId: Id, taskId: Id, points: Points },
+    { additionalProperties: false },
+  ),
 });
 
 export const estimationEvents = [EstimationOpened, TaskEstimated, EstimateRevised] as const;

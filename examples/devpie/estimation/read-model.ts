@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 
-import { defineProjection, defineQuery } from '../../../src/index.js';
+import { defineProjection, defineQuery } from 'strata';
 import { estimationEvents } from './messages.js';
 
 /** A task's estimate and its history, as estimators see it. */
@@ -20,13 +20,17 @@ const EstimateResult = Type.Object({
   revisions: Type.Integer(),
 });
 
+/** A task's estimate is keyed by its project and its id: a task id is unique in its project. */
+const estimateId = ({ projectId, taskId }: { projectId: string; taskId: string }) =>
+  `${projectId}.${taskId}`;
+
 export const estimates = defineProjection({
   name: 'estimation.estimates',
-  version: 1,
+  version: 2,
   events: estimationEvents,
   handlers: {
     'estimation.EstimationOpened': (event, views) =>
-      views.collection<EstimateView>('estimates').upsert(event.data.taskId, {
+      views.collection<EstimateView>('estimates').upsert(estimateId(event.data), {
         ...event.data,
         points: null,
         revisions: 0,
@@ -34,12 +38,12 @@ export const estimates = defineProjection({
     'estimation.TaskEstimated': async (event, views) => {
       await views
         .collection<EstimateView>('estimates')
-        .patch(event.data.taskId, { points: event.data.points });
+        .patch(estimateId(event.data), { points: event.data.points });
     },
     'estimation.EstimateRevised': async (event, views) => {
       const estimatesView = views.collection<EstimateView>('estimates');
-      const current = await estimatesView.get(event.data.taskId);
-      await estimatesView.patch(event.data.taskId, {
+      const current = await estimatesView.get(estimateId(event.data));
+      await estimatesView.patch(estimateId(event.data), {
         points: event.data.points,
         revisions: (current?.revisions ?? 0) + 1,
       });
@@ -50,9 +54,12 @@ export const estimates = defineProjection({
 export const GetEstimate = defineQuery({
   name: 'estimation.GetEstimate',
   description: "A task's estimate and how often it was revised.",
-  params: Type.Object({ taskId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+  params: Type.Object(
+    { projectId: Type.String({ minLength: 1 }), taskId: Type.String({ minLength: 1 }) },
+    { additionalProperties: false },
+  ),
   result: EstimateResult,
   projections: ['estimation.estimates'],
-  handler: (views, { taskId }) =>
-    views.of('estimation.estimates').collection<EstimateView>('estimates').get(taskId),
+  handler: (views, params) =>
+    views.of('estimation.estimates').collection<EstimateView>('estimates').get(estimateId(params)),
 });

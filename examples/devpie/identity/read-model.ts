@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 
-import { defineProjection, defineQuery } from '../../../src/index.js';
+import { defineProjection, defineQuery } from 'strata';
 import { identityEvents } from './messages.js';
 
 /** A user as the read side shows it. */

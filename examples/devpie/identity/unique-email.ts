@@ -1,4 +1,4 @@
-import { defineUniqueConstraint } from '../../../src/index.js';
+import { defineUniqueConstraint } from 'strata';
 import { UserDeactivated, UserEmailChanged, UserRegistered } from './messages.js';
 
 /**

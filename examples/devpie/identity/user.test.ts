@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 
-import { deciderSpec, DomainError } from '../../../src/index.js';
+import { deciderSpec, DomainError } from 'strata';
 import { userDecider } from './user.js';
 
 const at = '2026-01-01T00:00:00.000Z';

@@ -1,4 +1,4 @@
-import { defineCommandHandler, DomainError, type Decider } from '../../../src/index.js';
+import { defineCommandHandler, DomainError, type Decider } from 'strata';
 import { identityCommands, type IdentityCommand, type IdentityEvent } from './messages.js';
 
 export interface UserState {

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 
-import { defineCommand, defineEvent, type CommandOf, type EventOf } from '../../../src/index.js';
+import { defineCommand, defineEvent, type CommandOf, type EventOf } from 'strata';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const Name = Type.String({ minLength: 1, maxLength: 120 });

@@ -1,4 +1,5 @@
-import { defineCommandHandler, DomainError, type Decider } from '../../../src/index.js';
+import { defineCommandHandler, DomainError, type Decider } from 'strata';
+import { GetUser } from '../identity/index.js';
 import { projectCommands, type ProjectCommand, type ProjectEvent } from './messages.js';
 
 export interface ProjectState {
@@ -80,11 +81,6 @@ export const projectDecider: Decider<ProjectCommand, ProjectEvent, ProjectState>
   },
 };
 
-/** A user as `identity.GetUser` returns it. */
-interface Owner {
-  readonly status: 'active' | 'deactivated';
-}
-
 export const projects = defineCommandHandler({
   commands: projectCommands,
   decider: projectDecider,
@@ -93,8 +89,7 @@ export const projects = defineCommandHandler({
   // read model, so it runs before the project's stream is loaded.
   async validate(command, _metadata, { query }) {
     if (command.type !== 'projects.CreateProject') return;
-    const owner = (await query('identity.GetUser', { userId: command.data.ownerId })) as
-      Owner | undefined;
+    const owner = await query(GetUser, { userId: command.data.ownerId });
     if (owner?.status !== 'active') {
       throw new DomainError(
         'OWNER_NOT_FOUND',

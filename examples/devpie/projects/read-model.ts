@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 
-import { defineProjection, defineQuery, type ViewWriter } from '../../../src/index.js';
-import { estimationEvents } from '../estimation/messages.js';
+import { defineProjection, defineQuery, type ViewWriter } from 'strata';
+import { estimationEvents } from '../estimation/index.js';
 import { projectEvents } from './messages.js';
 
 export interface TaskView {
@@ -60,10 +60,14 @@ async function updateTasks(
 const setEstimate = (taskId: string, points: number) => (tasks: readonly TaskView[]) =>
   tasks.map((task) => (task.taskId === taskId ? { ...task, estimate: points } : task));
 
-/** Each project with its tasks and their estimates: what the project page shows. */
+/**
+ * Each project with its tasks and their estimates: what the project page shows. Inline, so
+ * estimating a task added just before finds it.
+ */
 export const projectDetail = defineProjection({
   name: 'projects.detail',
   version: 1,
+  inline: true,
   events: [...projectEvents, ...estimationEvents],
   handlers: {
     'projects.ProjectCreated': (event, views) =>
