@@ -12,12 +12,15 @@ import {
   type StoredEvent,
 } from '../store/index.js';
 import { createParkedEvents, storedSubscriberProgress } from '../subscriptions/index.js';
+import type { CliIo } from './io.js';
 import { openDriver, openSystem } from './open-system.js';
 
-/** Writes a line to standard output. */
-const print = (line: string): void => {
-  process.stdout.write(`${line}\n`);
-};
+/** Writes a line to the run's standard output. */
+const printer =
+  (io: CliIo) =>
+  (line: string): void => {
+    io.stdout(`${line}\n`);
+  };
 
 /** Runs `work` on the configured system and closes it after, whatever happens. */
 async function withSystem<T>(
@@ -32,7 +35,8 @@ async function withSystem<T>(
   }
 }
 
-export async function migrateCommand(config: StrataConfig): Promise<void> {
+export async function migrateCommand(config: StrataConfig, io: CliIo): Promise<void> {
+  const print = printer(io);
   const driver = await openDriver(config);
   try {
     const { applied } = await migrate(driver);
@@ -44,8 +48,10 @@ export async function migrateCommand(config: StrataConfig): Promise<void> {
 
 export async function listStreams(
   config: StrataConfig,
+  io: CliIo,
   options: { category?: string; after?: string; limit: number },
 ): Promise<void> {
+  const print = printer(io);
   await withSystem(config, async ({ store }) => {
     const streams = await store.listStreams(options);
     for (const stream of streams) {
@@ -70,9 +76,11 @@ const eventLine = (event: StoredEvent): string =>
 
 export async function showStream(
   config: StrataConfig,
+  io: CliIo,
   streamId: string,
   options: { from: number; limit: number },
 ) {
+  const print = printer(io);
   await withSystem(config, async ({ store }) => {
     const events = await store.readStream(streamId, options);
     if (events.length === 0) print(`No events in stream ${streamId} from version ${options.from}.`);
@@ -83,8 +91,10 @@ export async function showStream(
 /** Prints the log from `after`; with `follow`, keeps printing events as they commit. */
 export async function tailEvents(
   config: StrataConfig,
+  io: CliIo,
   options: { after?: string; limit: number; follow: boolean },
 ): Promise<void> {
+  const print = printer(io);
   await withSystem(config, async ({ store }) => {
     let cursor: Cursor | undefined =
       options.after === undefined ? undefined : parseCursor(options.after);
@@ -93,10 +103,13 @@ export async function tailEvents(
       wake();
     });
     const state = { stopped: false };
-    process.once('SIGINT', () => {
+    const interrupt = () => {
       state.stopped = true;
       wake();
-    });
+    };
+    // Only a follower waits for Ctrl-C; removed after, so a run inside a longer-lived process
+    // (the tests run the CLI in-process) leaves no listener behind.
+    if (options.follow) process.once('SIGINT', interrupt);
     try {
       do {
         for await (const event of store.readAll({ after: cursor, limit: options.limit })) {
@@ -108,6 +121,7 @@ export async function tailEvents(
         }
       } while (options.follow && !state.stopped);
     } finally {
+      process.off('SIGINT', interrupt);
       stopListening();
     }
   });
@@ -133,7 +147,8 @@ async function horizonLine(store: PostgresEventStore): Promise<string | undefine
 }
 
 /** Whether the database takes writes, where each subscriber is, and what holds readers back. */
-export async function showStatus(config: StrataConfig): Promise<void> {
+export async function showStatus(config: StrataConfig, io: CliIo): Promise<void> {
+  const print = printer(io);
   await withSystem(config, async ({ store }) => {
     const { writable, reason } = await store.availability();
     print(`Database: ${writable ? 'accepts writes' : `does not accept writes (${reason})`}`);
@@ -151,7 +166,8 @@ export async function showStatus(config: StrataConfig): Promise<void> {
   });
 }
 
-export async function listProjections(config: StrataConfig): Promise<void> {
+export async function listProjections(config: StrataConfig, io: CliIo): Promise<void> {
+  const print = printer(io);
   await withSystem(config, async (system) => {
     const rows = await readProjectionRows(system.store.driver);
     // This process runs no subscriber: where each one is comes from the database.
@@ -181,7 +197,12 @@ export async function listProjections(config: StrataConfig): Promise<void> {
 }
 
 /** Gives up the build under way for a projection, if any, and says what it did. */
-export async function abandonProjectionBuild(config: StrataConfig, name: string): Promise<void> {
+export async function abandonProjectionBuild(
+  config: StrataConfig,
+  io: CliIo,
+  name: string,
+): Promise<void> {
+  const print = printer(io);
   await withSystem(config, async (system) => {
     const abandoned = await system.projections.abandonRebuild(name);
     print(
@@ -194,7 +215,12 @@ export async function abandonProjectionBuild(config: StrataConfig, name: string)
 }
 
 /** Rebuilds a projection here, drawing a progress bar on standard error. */
-export async function rebuildProjection(config: StrataConfig, name: string): Promise<void> {
+export async function rebuildProjection(
+  config: StrataConfig,
+  io: CliIo,
+  name: string,
+): Promise<void> {
+  const print = printer(io);
   await withSystem(config, async (system) => {
     await system.start();
     const rebuild = await system.projections.rebuild(name);
@@ -207,22 +233,24 @@ export async function rebuildProjection(config: StrataConfig, name: string): Pro
       const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '-');
       const eta =
         progress.etaSeconds === undefined ? '' : `, ETA ${Math.ceil(progress.etaSeconds)} s`;
-      process.stderr.write(
+      io.stderr(
         `\r[${bar}] ${Math.round(share * 100)}% ${progress.eventsDone}/${total} events, ` +
           `${Math.round(progress.eventsPerSecond)}/s${eta}   `,
       );
       await Promise.race([rebuild.done, sleep(250)]);
     }
     await rebuild.done;
-    process.stderr.write('\n');
+    io.stderr('\n');
     print(`Rebuilt ${name} as generation ${rebuild.generation}; queries read it now.`);
   });
 }
 
 export async function listParked(
   config: StrataConfig,
+  io: CliIo,
   subscriber: string | undefined,
 ): Promise<void> {
+  const print = printer(io);
   const driver = await openDriver(config);
   try {
     const parked = await createParkedEvents(driver).list(
@@ -242,10 +270,12 @@ export async function listParked(
 
 export async function actOnParked(
   config: StrataConfig,
+  io: CliIo,
   action: 'retry' | 'skip',
   subscriber: string,
   position: number,
 ): Promise<void> {
+  const print = printer(io);
   const driver = await openDriver(config);
   try {
     const parked = createParkedEvents(driver);

@@ -1,5 +1,6 @@
 import { listenHost, type StrataConfig } from '../app/config.js';
 import { buildGateway } from '../http/index.js';
+import type { CliIo } from './io.js';
 import { durabilityOf, openSystem } from './open-system.js';
 
 /** How long stopping may take before the process exits anyway, unless configured. */
@@ -11,7 +12,7 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
  * takes longer than `config.shutdownTimeoutMs` (default `SHUTDOWN_TIMEOUT_MS`), or something
  * keeps the process alive after it, the process exits with code 1 and says so.
  */
-export async function serve(config: StrataConfig): Promise<void> {
+export async function serve(config: StrataConfig, io: CliIo): Promise<void> {
   const started = Date.now();
   const system = await openSystem(config);
   let ready = false;
@@ -36,18 +37,16 @@ export async function serve(config: StrataConfig): Promise<void> {
       : `  Access:     ${config.apiKeys.length} API key(s); requests need "Authorization: Bearer <key>"`,
     '  Stop with Ctrl-C.',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  io.stdout(`${lines.join('\n')}\n`);
 
   await new Promise<void>((resolve, reject) => {
     const stop = (signal: string) => {
-      process.stdout.write(`\n${signal}: stopping…\n`);
+      io.stdout(`\n${signal}: stopping…\n`);
       // Unref'd: it ends a process that hangs (a handler that never returns, a handle left
       // open) without keeping alive one that exits by itself.
       const limitMs = config.shutdownTimeoutMs ?? SHUTDOWN_TIMEOUT_MS;
       setTimeout(() => {
-        process.stderr.write(
-          `strata: stopping did not finish within ${limitMs} ms; exiting anyway\n`,
-        );
+        io.stderr(`strata: stopping did not finish within ${limitMs} ms; exiting anyway\n`);
         process.exit(1);
       }, limitMs).unref();
       gateway
@@ -62,5 +61,5 @@ export async function serve(config: StrataConfig): Promise<void> {
       stop('SIGTERM');
     });
   });
-  process.stdout.write('Stopped.\n');
+  io.stdout('Stopped.\n');
 }
