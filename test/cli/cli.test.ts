@@ -14,6 +14,7 @@ import {
   TEST_DATABASE_URL,
   uniqueSchemaName,
 } from '../support/postgres.js';
+import { collectOutput, untilExit, untilPrinted } from '../support/child-process.js';
 import { runStrataInProcess } from '../support/strata-cli.js';
 import { spawnStrata, startServer } from '../support/strata-process.js';
 
@@ -76,18 +77,10 @@ describe('the strata CLI on PGlite', () => {
         .split('\n')
         .map((line) => (JSON.parse(line) as { type: string }).type),
     ).toEqual(expect.arrayContaining(['identity.UserRegistered', 'projects.ProjectCreated']));
+    // Interrupting is what this is about: a process of its own.
     const follower = spawnStrata(['--data-dir', dataDir, 'events', 'tail', '--follow']);
-    let output = '';
-    follower.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (output.includes('projects.ProjectCreated')) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 50);
-    });
-    const exited = new Promise<number | null>((settle) => follower.once('exit', settle));
+    await untilPrinted(follower, collectOutput(follower), /projects\.ProjectCreated/);
+    const exited = untilExit(follower, 20_000);
     follower.kill('SIGINT');
     expect(await exited).toBe(0);
   });
