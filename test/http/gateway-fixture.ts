@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { Type } from 'typebox';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -28,7 +29,6 @@ const Explode = defineQuery({
 });
 
 export interface GatewayFixture {
-  readonly url: string;
   readonly system: StrataSystem;
   /** Events in the log: a refused request must not change it. */
   countEvents(): Promise<number>;
@@ -49,7 +49,19 @@ export interface GatewayFixtureOptions {
   readonly openDriver?: () => Promise<SqlDriver>;
 }
 
-/** The devpie system behind a gateway that listens on a free port. */
+/** Response headers as `fetch` gives them. */
+function headersOf(raw: Record<string, string | string[] | number | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    for (const one of [value ?? []].flat()) headers.append(name, String(one));
+  }
+  return headers;
+}
+
+/**
+ * The devpie system behind a gateway, requested in-process with `inject()`: these suites are
+ * about what the gateway answers, not about sockets (the end-to-end suite serves for real).
+ */
 export function useGateway(options: GatewayFixtureOptions = {}): () => GatewayFixture {
   const { openDriver = () => createPgliteDriver() } = options;
   let fixture: GatewayFixture | undefined;
@@ -61,13 +73,11 @@ export function useGateway(options: GatewayFixtureOptions = {}): () => GatewayFi
     });
     await system.start();
     const gateway = await buildGateway({ system, apiKeys, consistencyTimeoutMs: 300 });
-    const url = await gateway.listen({ port: 0, host: '127.0.0.1' });
     close = async () => {
       await gateway.close();
       await system.stop();
     };
     fixture = {
-      url,
       system,
       async countEvents() {
         const [row] = await system.store.driver.query<{ count: number }>(
@@ -78,20 +88,20 @@ export function useGateway(options: GatewayFixtureOptions = {}): () => GatewayFi
       async request(method, path, options = {}) {
         const { key = 'admin', json, headers = {} } = options;
         const body = options.body ?? (json === undefined ? undefined : JSON.stringify(json));
-        const response = await fetch(`${url}${path}`, {
-          method,
+        const response = await gateway.inject({
+          method: method as InjectOptions['method'],
+          url: path,
           headers: {
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
             ...(key === null ? {} : { authorization: `Bearer ${KEYS[key]}` }),
             ...headers,
           },
-          ...(body === undefined ? {} : { body }),
+          ...(body === undefined ? {} : { payload: body }),
         });
-        const text = await response.text();
         return {
-          status: response.status,
-          headers: response.headers,
-          body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+          status: response.statusCode,
+          headers: headersOf(response.headers),
+          body: response.body === '' ? {} : (JSON.parse(response.body) as Record<string, unknown>),
         };
       },
     };
