@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 
 interface LockedPackage {
   readonly version?: string;
-  readonly engines?: { readonly node?: string } | readonly string[];
+  // Some old packages declare an array here, which npm ignores.
+  readonly engines?: { readonly node?: string } | string[];
 }
 
-const read = <T>(file: string): T =>
-  JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')) as T;
-const manifest = read<{ engines: { node: string } }>('package.json');
-const lock = read<{ packages: Record<string, LockedPackage> }>('package-lock.json');
+const readJson = (file: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
+const manifest = readJson('package.json') as { engines: { node: string } };
+const lock = readJson('package-lock.json') as { packages: Record<string, LockedPackage> };
 
 /** Locked packages whose declared Node range leaves out `version`: npm warns about each. */
 function refusing(version: string): string[] {
