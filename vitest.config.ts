@@ -29,6 +29,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          globalSetup: ['test/support/pglite-template.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -6,7 +6,8 @@ import { devpie } from '../../examples/devpie/app.js';
 import { createSystem, defineApp, type StrataSystem } from '../../src/app/index.js';
 import { buildGateway, type ApiKey } from '../../src/http/index.js';
 import { defineQuery } from '../../src/queries/index.js';
-import { createPgliteDriver, type SqlDriver } from '../../src/store/index.js';
+import type { SqlDriver } from '../../src/store/index.js';
+import { memoryPgliteDriver } from '../support/memory-pglite.js';
 
 export const KEYS = {
   writer: 'writer-key-0123456789abcdef',
@@ -63,7 +64,7 @@ function headersOf(raw: Record<string, string | string[] | number | undefined>):
  * about what the gateway answers, not about sockets (the end-to-end suite serves for real).
  */
 export function useGateway(options: GatewayFixtureOptions = {}): () => GatewayFixture {
-  const { openDriver = () => createPgliteDriver() } = options;
+  const { openDriver = () => memoryPgliteDriver() } = options;
   let fixture: GatewayFixture | undefined;
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
