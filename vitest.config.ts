@@ -8,13 +8,38 @@ export default defineConfig({
     resolve: { conditions: ['strata-source', 'module', 'node', 'development|production'] },
   },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     pool: 'forks',
     // Most suites wait on PostgreSQL, PGlite start-up or child processes rather than compute:
     // three workers on a 2-core machine roughly halve the wall time (Vitest's default is one).
+    // Shared by both projects: `npm test` runs them in one pool.
     maxWorkers: 3,
+    projects: [
+      {
+        // Pure code beside its source and the example app's deciders: no database, no process.
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'examples/**/*.test.ts'],
+          typecheck: {
+            enabled: true,
+            include: ['src/**/*.test-d.ts'],
+            // Only the type tests and what they import: `npm run typecheck` checks the rest.
+            tsconfig: './tsconfig.type-tests.json',
+          },
+          testTimeout: 10_000,
+        },
+      },
+      {
+        // Real PostgreSQL, PGlite, child processes and sockets: slow to start, given time.
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          globalSetup: ['test/support/pglite-template.setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

@@ -14,7 +14,9 @@ import {
   TEST_DATABASE_URL,
   uniqueSchemaName,
 } from '../support/postgres.js';
-import { runStrata, spawnStrata, startServer } from '../support/strata-process.js';
+import { collectOutput, untilExit, untilPrinted } from '../support/child-process.js';
+import { runStrataInProcess } from '../support/strata-cli.js';
+import { spawnStrata, startServer } from '../support/strata-process.js';
 
 /** One line of error, no stack trace. */
 function expectOneLineError(stderr: string, pattern: RegExp): void {
@@ -25,7 +27,7 @@ function expectOneLineError(stderr: string, pattern: RegExp): void {
 
 describe('the strata CLI on PGlite', () => {
   let dataDir: string;
-  const strata = (...args: string[]) => runStrata(['--data-dir', dataDir, ...args]);
+  const strata = (...args: string[]) => runStrataInProcess(['--data-dir', dataDir, ...args]);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'strata-cli-'));
@@ -75,18 +77,10 @@ describe('the strata CLI on PGlite', () => {
         .split('\n')
         .map((line) => (JSON.parse(line) as { type: string }).type),
     ).toEqual(expect.arrayContaining(['identity.UserRegistered', 'projects.ProjectCreated']));
+    // Interrupting is what this is about: a process of its own.
     const follower = spawnStrata(['--data-dir', dataDir, 'events', 'tail', '--follow']);
-    let output = '';
-    follower.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        if (output.includes('projects.ProjectCreated')) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 50);
-    });
-    const exited = new Promise<number | null>((settle) => follower.once('exit', settle));
+    await untilPrinted(follower, collectOutput(follower), /projects\.ProjectCreated/);
+    const exited = untilExit(follower, 20_000);
     follower.kill('SIGINT');
     expect(await exited).toBe(0);
   });
@@ -144,17 +138,20 @@ describe('the strata CLI on PGlite', () => {
   });
 
   it('refuses a bad configuration with a clear message', async () => {
-    const result = await runStrata(['serve'], { HOST: '0.0.0.0', STRATA_DATA_DIR: dataDir });
+    const result = await runStrataInProcess(['serve'], {
+      HOST: '0.0.0.0',
+      STRATA_DATA_DIR: dataDir,
+    });
     expect(result.code).toBe(1);
     expectOneLineError(result.stderr, /Listening on 0\.0\.0\.0 needs API keys/);
-    const port = await runStrata(['serve', '--port', '99999']);
+    const port = await runStrataInProcess(['serve', '--port', '99999']);
     expectOneLineError(port.stderr, /port must be <= 65535/);
   });
 });
 
 describe('the strata CLI and PostgreSQL', () => {
   it('fails with one line when the database is unreachable', async () => {
-    const result = await runStrata([
+    const result = await runStrataInProcess([
       '--database-url',
       'postgres://postgres:secret@127.0.0.1:5999/test',
       'streams',
@@ -175,16 +172,16 @@ describePostgres('the strata CLI on PostgreSQL', () => {
 
   it('migrates a fresh schema, then finds it up to date', async () => {
     const env = { DATABASE_URL: TEST_DATABASE_URL, STRATA_SCHEMA: schema };
-    const first = await runStrata(['migrate'], env);
+    const first = await runStrataInProcess(['migrate'], env);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Applied 001_events\.sql/);
-    expect((await runStrata(['migrate'], env)).stdout).toContain('up to date');
-    expect((await runStrata(['streams', 'list'], env)).stdout).toContain('No streams.');
+    expect((await runStrataInProcess(['migrate'], env)).stdout).toContain('up to date');
+    expect((await runStrataInProcess(['streams', 'list'], env)).stdout).toContain('No streams.');
   });
 
   it('refuses, in one line saying what to do, a log ahead of the transaction counter', async () => {
     const env = { DATABASE_URL: TEST_DATABASE_URL, STRATA_SCHEMA: schema };
-    expect((await runStrata(['migrate'], env)).code).toBe(0);
+    expect((await runStrataInProcess(['migrate'], env)).code).toBe(0);
     // What a pg_dump restored onto a younger cluster looks like: ids beyond its counter.
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
@@ -198,7 +195,7 @@ describePostgres('the strata CLI on PostgreSQL', () => {
     } finally {
       await client.end();
     }
-    const result = await runStrata(['streams', 'list'], env);
+    const result = await runStrataInProcess(['streams', 'list'], env);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expectOneLineError(

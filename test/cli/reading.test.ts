@@ -15,7 +15,7 @@ import {
   createPostgresEventStore,
 } from '../../src/store/index.js';
 import { describePostgres, TEST_DATABASE_URL, useFreshSchemas } from '../support/postgres.js';
-import { runCliHere } from '../support/run-cli.js';
+import { runStrataInProcess } from '../support/strata-cli.js';
 
 /** Every command that only reads: none may create what it was pointed at. */
 const READING_COMMANDS = [
@@ -36,7 +36,7 @@ async function expectNoStoreEverywhere(
   env: Record<string, string> = {},
 ): Promise<void> {
   for (const command of READING_COMMANDS) {
-    const run = await runCliHere([...args, ...command], env);
+    const run = await runStrataInProcess([...args, ...command], env);
     expect({ command, code: run.code, stdout: run.stdout }).toEqual({
       command,
       code: 1,
@@ -113,11 +113,11 @@ describePostgres('reading commands on PostgreSQL', () => {
     await client.query(
       `DELETE FROM ${schema}.schema_migrations WHERE version = (SELECT max(version) FROM ${schema}.schema_migrations)`,
     );
-    const run = await runCliHere(['--schema', schema, 'streams', 'list'], env);
+    const run = await runStrataInProcess(['--schema', schema, 'streams', 'list'], env);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/lacks \d+_\w+\.sql: run `strata migrate` first\n$/);
     const recorded = await client.query(`SELECT 1 FROM ${schema}.schema_migrations`);
-    expect((await runCliHere(['--schema', schema, 'parked', 'list'], env)).code).toBe(1);
+    expect((await runStrataInProcess(['--schema', schema, 'parked', 'list'], env)).code).toBe(1);
     expect((await client.query(`SELECT 1 FROM ${schema}.schema_migrations`)).rowCount).toBe(
       recorded.rowCount,
     );
@@ -127,7 +127,7 @@ describePostgres('reading commands on PostgreSQL', () => {
 describe('strata events tail', () => {
   let dataDir: string;
   const tail = (...args: string[]) =>
-    runCliHere(['--data-dir', dataDir, 'events', 'tail', ...args]);
+    runStrataInProcess(['--data-dir', dataDir, 'events', 'tail', ...args]);
   const positions = (stdout: string) =>
     stdout
       .trim()
@@ -202,7 +202,7 @@ describe('strata projections list', () => {
   it('shows how far behind each projection is, in events and seconds', async () => {
     // The oldest unread event must be at least a second old for the lag to read ≥ 1 s.
     await sleep(1_100);
-    const run = await runCliHere(['--data-dir', dataDir, 'projections', 'list']);
+    const run = await runStrataInProcess(['--data-dir', dataDir, 'projections', 'list']);
     expect(run.code).toBe(0);
     const line =
       /^identity\.users\tv1\tgeneration 1 \(v1\)\t3 events unread, (\d+) s behind$/m.exec(

@@ -1,3 +1,4 @@
+import type { InjectOptions } from 'fastify';
 import { Type } from 'typebox';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -5,7 +6,8 @@ import { devpie } from '../../examples/devpie/app.js';
 import { createSystem, defineApp, type StrataSystem } from '../../src/app/index.js';
 import { buildGateway, type ApiKey } from '../../src/http/index.js';
 import { defineQuery } from '../../src/queries/index.js';
-import { createPgliteDriver, type SqlDriver } from '../../src/store/index.js';
+import type { SqlDriver } from '../../src/store/index.js';
+import { memoryPgliteDriver } from '../support/memory-pglite.js';
 
 export const KEYS = {
   writer: 'writer-key-0123456789abcdef',
@@ -29,7 +31,6 @@ const Explode = defineQuery({
 });
 
 export interface GatewayFixture {
-  readonly url: string;
   readonly system: StrataSystem;
   /** Events in the log: a refused request must not change it. */
   countEvents(): Promise<number>;
@@ -50,9 +51,21 @@ export interface GatewayFixtureOptions {
   readonly openDriver?: () => Promise<SqlDriver>;
 }
 
-/** The devpie system behind a gateway that listens on a free port. */
+/** Response headers as `fetch` gives them. */
+function headersOf(raw: Record<string, string | string[] | number | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    for (const one of [value ?? []].flat()) headers.append(name, String(one));
+  }
+  return headers;
+}
+
+/**
+ * The devpie system behind a gateway, requested in-process with `inject()`: these suites are
+ * about what the gateway answers, not about sockets (the end-to-end suite serves for real).
+ */
 export function useGateway(options: GatewayFixtureOptions = {}): () => GatewayFixture {
-  const { openDriver = () => createPgliteDriver() } = options;
+  const { openDriver = () => memoryPgliteDriver() } = options;
   let fixture: GatewayFixture | undefined;
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
@@ -62,13 +75,11 @@ export function useGateway(options: GatewayFixtureOptions = {}): () => GatewayFi
     });
     await system.start();
     const gateway = await buildGateway({ system, apiKeys, consistencyTimeoutMs: 300 });
-    const url = await gateway.listen({ port: 0, host: '127.0.0.1' });
     close = async () => {
       await gateway.close();
       await system.stop();
     };
     fixture = {
-      url,
       system,
       async countEvents() {
         const [row] = await system.store.driver.query<{ count: number }>(
@@ -79,20 +90,20 @@ export function useGateway(options: GatewayFixtureOptions = {}): () => GatewayFi
       async request(method, path, options = {}) {
         const { key = 'admin', json, headers = {} } = options;
         const body = options.body ?? (json === undefined ? undefined : JSON.stringify(json));
-        const response = await fetch(`${url}${path}`, {
-          method,
+        const response = await gateway.inject({
+          method: method as InjectOptions['method'],
+          url: path,
           headers: {
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
             ...(key === null ? {} : { authorization: `Bearer ${KEYS[key]}` }),
             ...headers,
           },
-          ...(body === undefined ? {} : { body }),
+          ...(body === undefined ? {} : { payload: body }),
         });
-        const text = await response.text();
         return {
-          status: response.status,
-          headers: response.headers,
-          body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+          status: response.statusCode,
+          headers: headersOf(response.headers),
+          body: response.body === '' ? {} : (JSON.parse(response.body) as Record<string, unknown>),
         };
       },
     };

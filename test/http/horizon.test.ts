@@ -6,7 +6,7 @@ import { devpie } from '../../examples/devpie/app.js';
 import { createSystem, type StrataSystem } from '../../src/app/index.js';
 import { buildGateway } from '../../src/http/index.js';
 import { createPgDriver, createPostgresEventStore } from '../../src/store/index.js';
-import { runStrata } from '../support/strata-process.js';
+import { runStrataInProcess } from '../support/strata-cli.js';
 import {
   describeWithThrowawayCluster,
   startThrowawayCluster,
@@ -73,7 +73,7 @@ describeWithThrowawayCluster('a transaction holding the visibility horizon', () 
       horizon: { held: true, heldBy: { pid: holderPid }, seesAllSessions: true },
     });
 
-    const status = await runStrata(['status'], { DATABASE_URL: cluster.url('app') });
+    const status = await runStrataInProcess(['status'], { DATABASE_URL: cluster.url('app') });
     expect(status.stderr).toBe('');
     expect(status.stdout).toContain('Database: accepts writes');
     expect(status.stdout).toContain(`pid ${holderPid} (database postgres`);

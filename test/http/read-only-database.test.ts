@@ -5,7 +5,7 @@ import { devpie } from '../../examples/devpie/app.js';
 import { createSystem, type StrataSystem } from '../../src/app/index.js';
 import { buildGateway } from '../../src/http/index.js';
 import { createPgDriver } from '../../src/store/index.js';
-import { runStrata } from '../support/strata-process.js';
+import { runStrataInProcess } from '../support/strata-cli.js';
 import {
   describeWithThrowawayCluster,
   startThrowawayCluster,
@@ -164,7 +164,9 @@ describeWithThrowawayCluster('a database that does not accept writes', () => {
     expect(user.statusCode).toBe(200);
     expect(user.json()).toMatchObject({ userId: 'before' });
 
-    const listed = await runStrata(['streams', 'list'], { DATABASE_URL: cluster.url('app') });
+    const listed = await runStrataInProcess(['streams', 'list'], {
+      DATABASE_URL: cluster.url('app'),
+    });
     expect(listed.stderr).toBe('');
     expect(listed.stdout).toContain('user-before');
     expect(listed.code).toBe(0);

@@ -1,18 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 
-import {
-  createPgDriver,
-  createPgliteDriver,
-  loadMigrations,
-  migrate,
-  type SqlDriver,
-} from '../../src/store/index.js';
+import { createPgDriver, loadMigrations, migrate, type SqlDriver } from '../../src/store/index.js';
 import {
   describePostgres,
   dropSchema,
   TEST_DATABASE_URL,
   uniqueSchemaName,
 } from '../support/postgres.js';
+import { memoryPgliteDriver } from '../support/memory-pglite.js';
 
 async function appliedVersions(driver: SqlDriver): Promise<number[]> {
   const rows = await driver.query<{ version: number }>(
@@ -48,7 +43,7 @@ describe('migrations on PGlite', () => {
   const drivers: SqlDriver[] = [];
   afterAll(() => Promise.all(drivers.map((driver) => driver.close())));
   migrationsContract(async () => {
-    const driver = await createPgliteDriver({ schema: uniqueSchemaName() });
+    const driver = await memoryPgliteDriver({ schema: uniqueSchemaName() });
     drivers.push(driver);
     return driver;
   });

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 
 import { createPostgresEventStore } from '../../src/store/index.js';
-import { deferred } from '../support/async.js';
+import { readUntil } from '../support/async.js';
 import { describePostgres } from '../support/postgres.js';
 import { useTestDatabase } from '../support/test-database.js';
 import { freshStreamId, happened } from '../support/test-messages.js';
@@ -14,26 +14,25 @@ describePostgres('commit notifications across processes on PostgreSQL', () => {
       driver: db().openSecondDriver(),
       migrate: false,
     });
-    const woken = deferred();
-    let armed = false;
+    let wakes = 0;
     const stop = elsewhere.onCommit(() => {
-      if (armed) woken.resolve();
+      wakes++;
     });
-    // LISTEN is issued asynchronously (and wakes once on connecting): let it settle first.
-    await new Promise((settle) => setTimeout(settle, 300));
-    armed = true;
-    const streamId = freshStreamId();
-    await db().store.appendToStream(streamId, [happened(1)]);
-    const outcome = await Promise.race([
-      woken.promise.then(() => 'woken'),
-      new Promise((settle) =>
-        setTimeout(() => {
-          settle('timed out');
-        }, 5000),
-      ),
-    ]);
-    stop();
-    expect(outcome).toBe('woken');
-    expect(await elsewhere.streamVersion(streamId)).toBe(1);
+    const wokenAtLeast = (count: number) =>
+      readUntil(
+        () => Promise.resolve(wakes),
+        (seen) => seen >= count,
+        5_000,
+      );
+    try {
+      // LISTEN is issued asynchronously, and wakes the listener once when it is in place.
+      await wokenAtLeast(1);
+      const streamId = freshStreamId();
+      await db().store.appendToStream(streamId, [happened(1)]);
+      await wokenAtLeast(2);
+      expect(await elsewhere.streamVersion(streamId)).toBe(1);
+    } finally {
+      stop();
+    }
   });
 });

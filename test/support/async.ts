@@ -1,3 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
+
 import type { StoredEvent } from '../../src/store/index.js';
 
 /** A promise with its resolve function, for stepping concurrent work through a scenario. */
@@ -14,9 +17,23 @@ export async function collect(events: AsyncIterable<StoredEvent>): Promise<Store
   return all;
 }
 
+/** A condition a test waited for did not come true in time; says what was last seen. */
+export class WaitTimeoutError extends Error {
+  constructor(
+    readonly timeoutMs: number,
+    readonly last: unknown,
+  ) {
+    const seen = inspect(last, { depth: 4, maxStringLength: 2_000 });
+    super(`the condition did not hold within ${timeoutMs} ms; last read: ${seen}`);
+    this.name = 'WaitTimeoutError';
+  }
+}
+
 /**
- * Calls `read` until `done(result)` holds or `timeoutMs` passes, and returns the last result.
- * For reads that become complete once unrelated open transactions (other suites) finish.
+ * Calls `read` until `done(result)` holds, and returns that result; rejects with
+ * {@link WaitTimeoutError} (naming the last result) if it does not hold within `timeoutMs`, and
+ * with `read`'s own error if it throws. For reads that become complete once unrelated open
+ * transactions (other suites) finish, and for anything else a test waits on: never a sleep.
  */
 export async function readUntil<T>(
   read: () => Promise<T>,
@@ -26,7 +43,8 @@ export async function readUntil<T>(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const result = await read();
-    if (done(result) || Date.now() > deadline) return result;
-    await new Promise((wake) => setTimeout(wake, 20));
+    if (done(result)) return result;
+    if (Date.now() > deadline) throw new WaitTimeoutError(timeoutMs, result);
+    await sleep(20);
   }
 }

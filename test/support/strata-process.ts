@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+import { collectOutput, untilExit, untilPrinted } from './child-process.js';
 import { RUN_SOURCES } from './run-sources.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 /** The app a child serves unless told otherwise: `strata` has none built in. */
 export const DEVPIE_APP = fileURLToPath(new URL('../../examples/devpie/app.ts', import.meta.url));
+/** Longer than serve's own shutdown limit (10 s): a server still running then hangs for good. */
+const STOP_TIMEOUT_MS = 20_000;
 
 /**
  * The environment of a child `strata`: this process's, minus Strata's own settings (CI sets
@@ -32,23 +35,21 @@ export function spawnStrata(
   });
 }
 
-/** Runs the `strata` CLI from source with `args` and `env`; resolves with its output and exit code. */
+/**
+ * Runs the `strata` CLI from source with `args` and `env`; resolves with its output and exit
+ * code, rejects if it has not exited within `timeoutMs`.
+ */
 export async function runStrata(
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
   timeoutMs = 60_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...RUN_SOURCES, MAIN, ...args], {
-    env: childEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnStrata(args, env);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const code = await new Promise<number | null>((settle) => child.once('exit', settle));
-  clearTimeout(timer);
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await untilExit(child, timeoutMs);
   return { code, stdout, stderr };
 }
 
@@ -57,11 +58,14 @@ export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
   readonly output: () => string;
-  /** SIGTERM, then waits for a clean exit; resolves with the exit code. */
+  /** SIGTERM, then waits for a clean exit; resolves with the exit code, rejects if it hangs. */
   stop(): Promise<number | null>;
 }
 
-/** Starts `strata serve --port 0` from source; resolves once it says where it serves. */
+/**
+ * Starts `strata serve --port 0` from source; resolves once it says where it serves, rejects
+ * with its output if it exits or says nothing in time.
+ */
 export async function startServer(
   args: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
@@ -70,25 +74,21 @@ export async function startServer(
     env: childEnv({ STRATA_LOG_LEVEL: 'warn', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving \S+ at (http:\/\/\S+)/.exec(output);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once('exit', (code) => {
-      reject(new Error(`strata serve exited with ${code}:\n${output}`));
-    });
-  });
+  const output = collectOutput(child);
+  let url: string | undefined;
+  try {
+    [, url] = await untilPrinted(child, output, /serving \S+ at (http:\/\/\S+)/);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
-    url,
+    url: url!,
     child,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
-      const exited = new Promise<number | null>((settle) => child.once('exit', settle));
+      const exited = untilExit(child, STOP_TIMEOUT_MS);
       child.kill('SIGTERM');
       return exited;
     },

@@ -1,6 +1,7 @@
 // A separate process running one transactional subscriber, for crash and hand-over tests:
 // `node --import tsx test/support/subscriber-process.ts '<json options>'`. Each event it
-// handles adds a row (event id, pid) to a table, slowly, so the test can kill it mid-batch.
+// handles adds a row (event id, pid) to a table, slowly, so the test can kill it mid-batch; it
+// prints `batch <n>` as it starts each batch, so a test knows the ones before have committed.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
@@ -30,6 +31,7 @@ const store = await createPostgresEventStore({ driver });
 await driver.exec(
   `CREATE TABLE IF NOT EXISTS ${options.table} (event_id uuid NOT NULL, pid integer NOT NULL)`,
 );
+let batches = 0;
 const engine = createSubscriptionEngine({
   store,
   pollIntervalMs: 50,
@@ -41,6 +43,7 @@ const engine = createSubscriptionEngine({
       transactional: true,
       batchSize: 5,
       async handle(events, { sql }) {
+        process.stdout.write(`batch ${++batches}\n`);
         for (const event of events) {
           await sql!.query(`INSERT INTO ${options.table} (event_id, pid) VALUES ($1, $2)`, [
             event.id,

@@ -3,7 +3,6 @@ import { afterAll, beforeAll } from 'vitest';
 import type { MessageRegistry } from '../../src/messages/index.js';
 import {
   createPgDriver,
-  createPgliteDriver,
   createPostgresEventStore,
   encodeCursor,
   type Cursor,
@@ -11,6 +10,7 @@ import {
   type SqlDriver,
 } from '../../src/store/index.js';
 import { readUntil } from './async.js';
+import { memoryPgliteDriver } from './memory-pglite.js';
 import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from './postgres.js';
 import { testRegistry } from './test-messages.js';
 
@@ -46,7 +46,7 @@ export function useTestDatabase(kind: DriverKind): TestDatabaseGetter {
     const driver =
       kind === 'pg'
         ? createPgDriver({ connectionString: TEST_DATABASE_URL, schema, maxConnections: 24 })
-        : await createPgliteDriver({ schema });
+        : await memoryPgliteDriver({ schema });
     const store = await createPostgresEventStore({ driver, registry: testRegistry });
     database = {
       kind,

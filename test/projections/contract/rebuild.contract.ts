@@ -278,8 +278,9 @@ export function rebuildContract(db: () => TestDatabase): void {
       running.push(side);
       const listId = crypto.randomUUID();
       const reacted: string[] = [];
+      const reactor = `reactor-${uniqueSuffix()}`;
       side.engine.add({
-        name: `reactor-${uniqueSuffix()}`,
+        name: reactor,
         filter: { categories: ['tasklist'], types: ['tasks.TaskListOpened'] },
         startFrom: 'end',
         handle(events) {
@@ -287,7 +288,11 @@ export function rebuildContract(db: () => TestDatabase): void {
           return Promise.resolve();
         },
       });
-      await new Promise((settle) => setTimeout(settle, 200));
+      // Live: it has placed itself at the end of the log, so it reacts to what follows only.
+      await readUntil(
+        () => side.engine.statusOf(reactor),
+        ({ state }) => state === 'live',
+      );
       const cursor = await appendList(side.store, listId, 2);
       expect(await side.runtime.waitUntilCaughtUp(name, cursor!, 10_000)).toBe(true);
       await readUntil(
@@ -296,6 +301,7 @@ export function rebuildContract(db: () => TestDatabase): void {
       );
       const rebuild = await side.runtime.rebuild(name);
       await rebuild.done;
+      // A while for a reactor that was wrongly run again to show it.
       await new Promise((settle) => setTimeout(settle, 200));
       expect(reacted).toHaveLength(1);
     });

@@ -6,7 +6,7 @@ import {
   type SubscriberDefinition,
   type SubscriptionEngine,
 } from '../../../src/subscriptions/index.js';
-import { deferred } from '../../support/async.js';
+import { deferred, readUntil } from '../../support/async.js';
 import type { TestDatabase } from '../../support/test-database.js';
 import { happened, ThingRenamed } from '../../support/test-messages.js';
 
@@ -112,7 +112,11 @@ export function engineContract(db: () => TestDatabase): void {
         },
       });
       engine.start();
-      await new Promise((settle) => setTimeout(settle, 150));
+      // Live: it has placed itself at the end and read on from there.
+      await readUntil(
+        () => engine.statusOf(subscriber),
+        ({ state }) => state === 'live',
+      );
       const last = await store.appendToStream(`${category}-1`, [happened(2)]);
       expect(await engine.waitUntilCaughtUp(subscriber, last.cursor!, 10_000)).toBe(true);
       expect(seen).toEqual([2]);
@@ -210,10 +214,14 @@ export function engineContract(db: () => TestDatabase): void {
       const a = engineWith(definition('a'));
       const b = engineWith(definition('b'));
       a.start();
-      await new Promise((settle) => setTimeout(settle, 50));
+      await readUntil(
+        () => a.statusOf(subscriber),
+        ({ state }) => state === 'live',
+      );
       b.start();
       let last = await store.appendToStream(`${category}-1`, [happened(1)]);
       expect(await a.waitUntilCaughtUp(subscriber, last.cursor!, 10_000)).toBe(true);
+      // A while for b to try for the lease (every 100 ms here) and find it taken.
       await new Promise((settle) => setTimeout(settle, 150));
       expect((await b.statusOf(subscriber)).state).toBe('standby');
 

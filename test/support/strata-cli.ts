@@ -20,7 +20,7 @@ const exitCodeNow = (): number => Number(process.exitCode ?? 0);
  * devpie example as the app), capturing what it writes. For commands that end by themselves;
  * not for tests about the process itself (signals, exit codes of a crash, locks across processes).
  */
-export async function runCliHere(
+export async function runStrataInProcess(
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
 ): Promise<CliRun> {
