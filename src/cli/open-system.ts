@@ -81,7 +81,16 @@ export async function openSystem(
   observers: SystemObservers = {},
 ): Promise<StrataSystem> {
   const app = await loadApp(config);
-  const driver = await openDriver(config);
+  return systemOn(config, app, await openDriver(config), observers);
+}
+
+/** `app` on `driver` with the configured command retries, not started; closes `driver` if it fails. */
+export async function systemOn(
+  config: StrataConfig,
+  app: AppDefinition,
+  driver: SqlDriver,
+  observers: SystemObservers = {},
+): Promise<StrataSystem> {
   try {
     return await createSystem({
       app,

@@ -1,9 +1,9 @@
 import type { StrataConfig } from '../../app/config.js';
-import { createSystem, type StrataSystem } from '../../app/system.js';
+import type { StrataSystem } from '../../app/system.js';
 import { createMessageRegistry } from '../../messages/index.js';
 import type { PostgresEventStore } from '../../store/index.js';
 import { openExistingDriver, openExistingStore } from '../existing-store.js';
-import { loadApp } from '../open-system.js';
+import { loadApp, systemOn } from '../open-system.js';
 
 /** Writes a line to standard output. */
 export const print = (line: string): void => {
@@ -37,20 +37,7 @@ export async function withSystem<T>(
   work: (system: StrataSystem) => Promise<T>,
 ): Promise<T> {
   const app = await loadApp(config);
-  const driver = await openExistingDriver(config);
-  let system: StrataSystem;
-  try {
-    system = await createSystem({
-      app,
-      driver,
-      ...(config.commandRetryDeadlineMs === undefined
-        ? {}
-        : { commandRetry: { deadlineMs: config.commandRetryDeadlineMs } }),
-    });
-  } catch (error) {
-    await driver.close().catch(() => undefined);
-    throw error;
-  }
+  const system = await systemOn(config, app, await openExistingDriver(config));
   try {
     return await work(system);
   } finally {
