@@ -1,0 +1,126 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { describe, it } from 'vitest';
+
+import { untilExit } from './child-process.js';
+
+/** The `nats-server` binary: NATS_SERVER_BIN, else the one on the PATH (Debian: /usr/sbin). */
+const NATS_SERVER = process.env.NATS_SERVER_BIN ?? 'nats-server';
+const available = spawnSync(NATS_SERVER, ['--version']).status === 0;
+
+/**
+ * A `nats-server -js` of a test's own, on a free loopback port with its own store directory:
+ * tests may kill and restart it; the machine's shared server is never touched.
+ */
+export interface TestNatsServer {
+  readonly port: number;
+  /** `nats://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Its JetStream store directory. */
+  readonly storeDir: string;
+  /** Ends it at once with SIGKILL, as a crash would (unflushed writes may be lost). */
+  kill(): Promise<void>;
+  /** Stops it cleanly (SIGTERM). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and store after `kill` or `stop`. */
+  restart(): Promise<void>;
+  /** Stops it and deletes its store. */
+  destroy(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (free when asked; the server takes it right after). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+async function untilListening(port: number, child: ChildProcess, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await accepts(port))) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`nats-server on port ${port} exited (${child.exitCode ?? child.signalCode})`);
+    }
+    if (Date.now() > deadline) throw new Error(`nats-server is not listening on ${port}`);
+    await new Promise((settle) => setTimeout(settle, 50));
+  }
+}
+
+/** Starts a JetStream-enabled `nats-server` of the test's own; `extraArgs` go to it as given. */
+export async function startNatsServer(extraArgs: readonly string[] = []): Promise<TestNatsServer> {
+  const port = await freePort();
+  const storeDir = await mkdtemp(path.join(tmpdir(), 'strata-nats-'));
+  let child: ChildProcess | undefined;
+  const launch = async () => {
+    const started = spawn(
+      NATS_SERVER,
+      ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...extraArgs],
+      { stdio: 'ignore' },
+    );
+    child = started;
+    await untilListening(port, started);
+  };
+  const end = async (signal: NodeJS.Signals) => {
+    const running = child;
+    child = undefined;
+    if (running === undefined || running.exitCode !== null) return;
+    const exited = untilExit(running, 15_000);
+    running.kill(signal);
+    await exited;
+  };
+  await launch();
+  return {
+    port,
+    url: `nats://127.0.0.1:${port}`,
+    storeDir,
+    kill: () => end('SIGKILL'),
+    stop: () => end('SIGTERM'),
+    restart: launch,
+    async destroy() {
+      await end('SIGKILL');
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * `describe` for suites that start their own `nats-server`; skipped with a loud warning when
+ * the binary is missing (set NATS_SERVER_BIN), failed instead under CI=true.
+ */
+export function describeWithNats(name: string, suite: () => void): void {
+  if (available) {
+    describe(name, suite);
+    return;
+  }
+  const problem = `nats-server (${NATS_SERVER}) is not installed (set NATS_SERVER_BIN)`;
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      it('needs nats-server', () => {
+        throw new Error(`${problem}; CI=true, so this suite fails instead of skipping`);
+      });
+    });
+    return;
+  }
+  console.warn(`\n*** SKIPPING "${name}": ${problem} ***\n`);
+  describe.skip(name, suite);
+}
