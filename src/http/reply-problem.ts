@@ -39,7 +39,10 @@ function fromFramework(error: unknown): unknown {
   const clientError = typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
   const problemCode = known ?? (clientError ? (BY_STATUS[statusCode] ?? 'BAD_REQUEST') : undefined);
   if (problemCode === undefined) return error;
-  return new HttpProblemError(problemCode, error.message, {}, { cause: error });
+  // The static plugin says "Forbidden" of a path outside its root: nothing is there to find.
+  const detail =
+    code === 'FST_STATIC_FORBIDDEN_PATH' ? 'Nothing is served at this path' : error.message;
+  return new HttpProblemError(problemCode, detail, {}, { cause: error });
 }
 
 /**

@@ -226,6 +226,7 @@ describe('bad input over HTTP: a 4xx problem naming what is wrong, never a 500',
       expect(response.status, path).toBe(404);
       expect(response.type).toMatch(/^application\/problem\+json/);
       expect(response.body).not.toMatch(/"devDependencies"/);
+      expect(response.body, path).not.toMatch(/Forbidden/);
     }
   });
 
