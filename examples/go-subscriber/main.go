@@ -47,7 +47,8 @@ func run(server, stream, subject, durable string, count int) error {
 	if err != nil {
 		return err
 	}
-	defer nc.Drain()
+	// Close flushes what is still buffered (a Term, say); Drain would return before it had.
+	defer nc.Close()
 	js, err := nc.JetStream()
 	if err != nil {
 		return err
@@ -95,9 +96,8 @@ func run(server, stream, subject, durable string, count int) error {
 // (not redelivered: it would fail the same way every time) and reported.
 func handle(msg *nats.Msg) error {
 	key := schemaKey(msg.Subject)
-	line := fmt.Sprintf("%s %s id=%s stream=%s@%s:", msg.Header.Get("Strata-Position"), key,
-		msg.Header.Get(nats.MsgIdHdr), msg.Header.Get("Strata-Stream"),
-		msg.Header.Get("Strata-Stream-Version"))
+	line := fmt.Sprintf("%s %s id=%s stream=%s@%s:", header(msg, "Strata-Position"), key,
+		header(msg, nats.MsgIdHdr), header(msg, "Strata-Stream"), header(msg, "Strata-Stream-Version"))
 	decoder, known := decoders[key]
 	if !known {
 		fmt.Println(line, "not decoded here,", len(msg.Data), "bytes")
@@ -109,7 +109,7 @@ func handle(msg *nats.Msg) error {
 		return msg.Term()
 	}
 	fmt.Println(line, event)
-	// Synchronous, so an event is never printed as handled while its ack is still in flight.
+	// Synchronous: once it returns the server has the ack, so exiting after -count loses none.
 	return msg.AckSync()
 }
 
@@ -121,6 +121,17 @@ func schemaKey(subject string) string {
 		return subject
 	}
 	return strings.Join(tokens[len(tokens)-3:], ".")
+}
+
+// header is a header's first value, whatever the case of its name: NATS headers are
+// case-sensitive, and a publisher may well follow HTTP's habit of treating them as not.
+func header(msg *nats.Msg, name string) string {
+	for key, values := range msg.Header {
+		if strings.EqualFold(key, name) && len(values) > 0 {
+			return values[0]
+		}
+	}
+	return ""
 }
 
 // batchSize is how many events to fetch at once: up to 10, never more than are still to handle
