@@ -100,12 +100,8 @@ describeWithGo('the Go subscriber example', () => {
     let buildDir: string;
     let binary: string;
 
-    /** Runs the built program with `args`; once it has exited, its output's lines. */
-    async function runSubscriber(args: readonly string[]): Promise<string[]> {
-      return (await runWithErrors(args)).lines;
-    }
-
-    async function runWithErrors(args: readonly string[]) {
+    /** Runs the built program with `args`; once it has exited, its output's lines and errors. */
+    async function runSubscriber(args: readonly string[]) {
       const child = spawn(binary, ['-server', server.url, ...args], { stdio: 'pipe' });
       let stdout = '';
       let stderr = '';
@@ -134,7 +130,14 @@ describeWithGo('the Go subscriber example', () => {
     });
 
     it('prints each event once, decoded into its Go struct, and acknowledges it', async () => {
-      const lines = await runSubscriber(['-stream', STREAM, '-durable', DURABLE, '-count', '5']);
+      const { lines } = await runSubscriber([
+        '-stream',
+        STREAM,
+        '-durable',
+        DURABLE,
+        '-count',
+        '5',
+      ]);
       expect(lines).toEqual([
         `${lineOf(ada, 1)} user ada registered as ada@example.com (Ada Lovelace) at 2026-11-23T10:00:00.000Z`,
         `${lineOf(grace, 2)} user grace registered as grace@example.com (Grace Hopper) at 2026-11-23T10:01:00.000Z`,
@@ -153,21 +156,22 @@ describeWithGo('the Go subscriber example', () => {
         email: 'grace@navy.example',
       });
       await publish(nc, graceMoved, 6);
-      const lines = await runSubscriber(['-stream', STREAM, '-durable', DURABLE, '-count', '1']);
+      const { lines } = await runSubscriber([
+        '-stream',
+        STREAM,
+        '-durable',
+        DURABLE,
+        '-count',
+        '1',
+      ]);
       expect(lines).toEqual([
         `${lineOf(graceMoved, 6)} user grace changed e-mail to grace@navy.example`,
       ]);
     });
 
     it('finds the stream by subject and reads it from the start with an ephemeral consumer', async () => {
-      const lines = await runSubscriber([
-        '-subject',
-        appSubjects(SPACE),
-        '-durable',
-        '',
-        '-count',
-        '5',
-      ]);
+      const ephemeral = ['-subject', appSubjects(SPACE), '-durable', ''];
+      const { lines } = await runSubscriber([...ephemeral, '-count', '5']);
       const ids = [ada, grace, adaMoved, project, graceLeft].map(({ id }) => `id=${id}`);
       expect(lines.map((line) => line.split(' ')[2])).toEqual(ids);
     });
@@ -176,7 +180,7 @@ describeWithGo('the Go subscriber example', () => {
       const subject = subjectOf(SPACE, 'identity.UserDeactivated', 1);
       await jetstream(nc).publish(subject, JSON.stringify({ userId: 42 }), { msgID: randomUUID() });
       const args = ['-stream', STREAM, '-subject', subject, '-durable', 'go-deactivations'];
-      const { lines, stderr } = await runWithErrors([...args, '-count', '2']);
+      const { lines, stderr } = await runSubscriber([...args, '-count', '2']);
       expect(lines).toEqual([
         `${lineOf(graceLeft, 5)} user grace deactivated at 2026-11-23T10:03:00.000Z`,
       ]);
