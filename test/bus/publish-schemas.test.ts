@@ -79,6 +79,16 @@ describeWithNats('publishing the schemas to a JetStream KV bucket', () => {
     expect(ThingRenamed.schema).not.toHaveProperty('properties.name.maxLength');
   });
 
+  it('keeps the keys of subjects the app no longer has: the stream may still hold them', async () => {
+    await publishSchemas(nc, { app: 'shrunk', registry: testRegistry });
+    const fewer = createMessageRegistry([ThingHappened, ThingRenamed]);
+    const result = await publishSchemas(nc, { app: 'shrunk', registry: fewer });
+    expect(result.written).toEqual([ASYNCAPI_KEY]);
+    expect(await valueOf(result.bucket, 'strata.shrunk.test.ThingSized.v2')).toEqual(
+      JSON.parse(JSON.stringify(ThingSized.schema)),
+    );
+  });
+
   it('uses the given prefix for keys and bucket, and a bucket of the caller when named', async () => {
     const prefixed = await publishSchemas(nc, {
       app: 'lab',
