@@ -67,7 +67,7 @@ export function busHeadersSchema(): Record<string, unknown> {
       [h.stream]: text('The id of the stream the event belongs to'),
       [h.streamVersion]: integer("The event's version within its stream, from 1"),
       [h.position]: integer("The event's position in the app's log"),
-      [h.cursor]: text('The log cursor after this event (opaque): where a replay resumes'),
+      [h.cursor]: text("The event's cursor in the log (opaque): where a reader resumes after it"),
       [h.schemaVersion]: integer('The schema version of the payload, as in the subject (vN)'),
       [h.correlationId]: text('The id shared by every message of one conversation'),
       [h.causationId]: text('The id of the message that caused this event'),
