@@ -9,6 +9,7 @@ import Fastify, {
 } from 'fastify';
 
 import type { StrataSystem } from '../app/index.js';
+import { asyncApiDocument } from '../bus/index.js';
 import { MAX_STREAM_ID_LENGTH } from '../store/index.js';
 import { createAuthenticator, type ApiKey } from './auth.js';
 import { answerClientError } from './client-errors.js';
@@ -35,13 +36,16 @@ export interface GatewayOptions {
   readonly isStarted?: () => boolean;
   /** How long a read-your-writes query waits before a 503; default 5 s. */
   readonly consistencyTimeoutMs?: number;
+  /** First token(s) of the app's bus subjects, as `/asyncapi.json` names them; default `strata`. */
+  readonly subjectPrefix?: string;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
  * The HTTP gateway of a system, built but not listening (tests use `inject`; `serve` listens):
- * commands, queries, the log, health, `/openapi.json`, `/docs` and `/schemas`. Every error is
+ * commands, queries, the log, health, `/openapi.json`, `/docs`, `/schemas` and the bus's
+ * `/asyncapi.json` (served with or without NATS). Every error is
  * an RFC 9457 problem document, and every response carries its request id.
  */
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
@@ -80,6 +84,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', () => document);
   app.get('/schemas', () => ({ messages: system.registry.list() }));
+  const asyncApi = asyncApiDocument({
+    app: system.app.name,
+    registry: system.registry,
+    ...(options.subjectPrefix === undefined ? {} : { prefix: options.subjectPrefix }),
+  });
+  app.get('/asyncapi.json', () => asyncApi);
 
   await app.register(commandRoutes(system, auth));
   await app.register(queryRoutes(system, auth, options.consistencyTimeoutMs ?? 5_000));

@@ -59,7 +59,7 @@ export const SYSTEM_SCHEMAS: Json = {
   MessageDescription: MESSAGE_DESCRIPTION,
 };
 
-/** `/health/live`, `/health/ready`, `/schemas` and `/openapi.json`. */
+/** `/health/live`, `/health/ready`, `/schemas`, `/openapi.json` and `/asyncapi.json`. */
 export const SYSTEM_PATHS: Json = {
   '/health/live': get('strata.live', 'The process answers', 'health', {
     200: okResponse('Live', {
@@ -85,6 +85,12 @@ export const SYSTEM_PATHS: Json = {
   }),
   '/openapi.json': get('strata.openapi', 'This document', 'meta', {
     200: okResponse('The OpenAPI 3.1 document', { type: 'object' }),
+    ...problemResponses([400, 500]),
+  }),
+  '/asyncapi.json': get('strata.asyncapi', "The bus's subjects, headers and payloads", 'meta', {
+    200: okResponse('The AsyncAPI 3.0 document of every subject the app publishes to NATS', {
+      type: 'object',
+    }),
     ...problemResponses([400, 500]),
   }),
 };
