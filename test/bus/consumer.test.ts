@@ -168,7 +168,7 @@ describeWithNats('a bus consumer', () => {
       version: 2,
       data: { orderId: 'once', totalCents: 1, currency: 'EUR' },
     });
-    await readUntil(async () => crashed, Boolean);
+    await readUntil(() => Promise.resolve(crashed), Boolean);
     await first.stop();
     const second = await startBusConsumer(ordersConsumer('crashing', handled));
     const info = await readUntil(
