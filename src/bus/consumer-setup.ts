@@ -17,7 +17,11 @@ export interface DurableConsumerSpec {
   readonly filterSubject: string;
   /** Deliveries before the message is given up (and parked); default 5. */
   readonly maxDeliver?: number;
-  /** How long a delivery may go unacknowledged before it is redelivered; default 30 s. */
+  /**
+   * How long a delivery may go unacknowledged before it is redelivered; default 30 s. With a
+   * backoff, JetStream uses the backoff's delays instead (this becomes its first one): a long
+   * handler calls `working()`.
+   */
   readonly ackWaitMs?: number;
   /** Delays before each redelivery (the last repeats); default 1 s, 5 s, 30 s. */
   readonly backoffMs?: readonly number[];
