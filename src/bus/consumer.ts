@@ -30,7 +30,13 @@ export interface BusConsumerOptions<D extends EventDefinition> {
   /** Subjects to consume instead of those of `space` (one durable consumer each). */
   readonly subjects?: readonly string[];
   readonly maxDeliver?: number;
+  /** How long a delivery may go unacknowledged (a handler calls `working()` to extend it). */
   readonly ackWaitMs?: number;
+  /**
+   * Delays before each redelivery after a failure (a nak); the last one repeats. A delivery
+   * that times out (its process died) comes back after the same delay, but never before
+   * `ackWaitMs`: JetStream would otherwise take the backoff's first delay as the ack wait.
+   */
   readonly backoffMs?: readonly number[];
   /** How often operators' retry and skip requests are looked for; default 500 ms. */
   readonly requestPollMs?: number;
@@ -87,14 +93,15 @@ export async function startBusConsumer<D extends EventDefinition>(
   const subjects = options.subjects ?? subjectsOf(options.space ?? { app: '' }, events);
   const consumers = durablesFor(durable, subjects);
   const backoffMs = options.backoffMs ?? DEFAULT_CONSUMER_SETTINGS.backoffMs;
+  const ackWaitMs = options.ackWaitMs ?? DEFAULT_CONSUMER_SETTINGS.ackWaitMs;
   await migrate(driver);
   const jsm = await jetstreamManager(connection);
   for (const spec of consumers) {
     await ensureDurableConsumer(jsm, stream, {
       ...spec,
-      backoffMs,
+      ackWaitMs,
+      backoffMs: backoffMs.map((delay) => Math.max(delay, ackWaitMs)),
       ...(options.maxDeliver === undefined ? {} : { maxDeliver: options.maxDeliver }),
-      ...(options.ackWaitMs === undefined ? {} : { ackWaitMs: options.ackWaitMs }),
     });
   }
   const context: HandlingContext = {
