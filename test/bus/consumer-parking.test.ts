@@ -31,6 +31,7 @@ describePostgres('a poison message on the bus', () => {
     let consumer: BusConsumer;
     let healed = false;
     const attempts: number[] = [];
+    const attemptedAt: number[] = [];
 
     beforeAll(async () => {
       server = await startNatsServer();
@@ -53,6 +54,7 @@ describePostgres('a poison message on the bus', () => {
         requestPollMs: 50,
         async handle(message, { sql, deliveryCount }) {
           attempts.push(deliveryCount);
+          attemptedAt.push(Date.now());
           if (!healed) throw new Error(`cannot bill ${message.data.orderId} yet`);
           await sql.query('INSERT INTO billed VALUES ($1)', [message.data.orderId]);
         },
@@ -81,6 +83,8 @@ describePostgres('a poison message on the bus', () => {
         (found) => found.length === 1,
       );
       expect(attempts).toEqual([1, 2]);
+      // Naked with the backoff's delay, not redelivered at once.
+      expect((attemptedAt[1] ?? 0) - (attemptedAt[0] ?? 0)).toBeGreaterThanOrEqual(90);
       expect(parked).toMatchObject({ globalPosition: seq, status: 'failed', attempts: 2 });
       expect(parked?.error).toBe('exhausted 2 deliveries: cannot bill poison yet');
       const listed = await cli('parked', 'list');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -138,6 +139,31 @@ describeWithNats('a bus consumer', () => {
       streamId: 'order-' + (parked[0]?.eventId ?? ''),
     });
     expect(parked[0]?.error).toMatch(/shop\.OrderPlaced v2 is not valid/);
+  });
+
+  it('keeps a long handler that reports working() from being redelivered', async () => {
+    const consumer = await startBusConsumer({
+      ...ordersConsumer('patient', []),
+      async handle(_message, { working }) {
+        // Twice the ack wait in all, telling the server every 300 ms.
+        for (let waited = 0; waited < 2_000; waited += 300) {
+          await sleep(300);
+          working();
+        }
+      },
+    });
+    const seq = await publishForwarded(nc, {
+      id: randomUUID(),
+      type: 'shop.OrderPlaced',
+      version: 2,
+      data: { orderId: 'slow', totalCents: 1, currency: 'EUR' },
+    });
+    const info = await readUntil(
+      () => jsm.consumers.info(STREAM, 'patient'),
+      (found) => found.ack_floor.stream_seq === seq,
+    );
+    await consumer.stop();
+    expect(info.delivered.consumer_seq).toBe(1);
   });
 
   it('applies a message redelivered after a crash between commit and ack only once', async () => {
