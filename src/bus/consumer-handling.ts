@@ -13,7 +13,7 @@ export interface BusHandlerContext {
   /** The transaction that records the message in the inbox: write the handler's effects here. */
   readonly sql: SqlExecutor;
   /** Tells the server the handler is still at work, so the message is not redelivered yet. */
-  working(): void;
+  readonly working: () => void;
   /** Which delivery this is (1 for the first); 0 when an operator retries it from the parked list. */
   readonly deliveryCount: number;
 }
