@@ -17,6 +17,7 @@ import { readUntil } from '../support/async.js';
 import {
   BUS_SPACE,
   createBusStream,
+  OrderCancelled,
   OrderPlaced,
   publishForwarded,
 } from '../support/bus-messages.js';
@@ -139,6 +140,48 @@ describeWithNats('a bus consumer', () => {
       streamId: 'order-' + (parked[0]?.eventId ?? ''),
     });
     expect(parked[0]?.error).toMatch(/shop\.OrderPlaced v2 is not valid/);
+  });
+
+  it('consumes several types through one durable consumer per subject', async () => {
+    const seen: string[] = [];
+    const consumer = await startBusConsumer({
+      connection: nc,
+      driver,
+      stream: STREAM,
+      durable: 'multi',
+      space: BUS_SPACE,
+      events: [OrderPlaced, OrderCancelled],
+      handle(message) {
+        seen.push(
+          message.type === 'shop.OrderPlaced'
+            ? `placed ${message.data.totalCents}`
+            : `cancelled ${message.data.orderId}`,
+        );
+        return Promise.resolve();
+      },
+    });
+    await publishForwarded(nc, {
+      id: randomUUID(),
+      type: 'shop.OrderPlaced',
+      version: 2,
+      data: { orderId: 'm', totalCents: 7, currency: 'EUR' },
+    });
+    await publishForwarded(nc, {
+      id: randomUUID(),
+      type: 'shop.OrderCancelled',
+      version: 1,
+      data: { orderId: 'm' },
+    });
+    await readUntil(
+      () => Promise.resolve(seen),
+      (found) => found.length === 2,
+    );
+    await consumer.stop();
+    expect(consumer.consumers).toEqual([
+      { durable: 'multi-shop_OrderPlaced', filterSubject: 'strata.shop.shop.OrderPlaced.*' },
+      { durable: 'multi-shop_OrderCancelled', filterSubject: 'strata.shop.shop.OrderCancelled.*' },
+    ]);
+    expect(seen.sort()).toEqual(['cancelled m', 'placed 7']);
   });
 
   it('keeps a long handler that reports working() from being redelivered', async () => {

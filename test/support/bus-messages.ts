@@ -29,6 +29,12 @@ export const OrderPlaced = defineEvent({
   ],
 });
 
+/** A second type, so a consumer of two types runs one durable consumer per subject. */
+export const OrderCancelled = defineEvent({
+  name: 'shop.OrderCancelled',
+  schema: Type.Object({ orderId: Type.String() }),
+});
+
 /** Creates the app's stream on `connection`'s server (what the forwarder does in production). */
 export async function createBusStream(connection: NatsConnection, name: string): Promise<void> {
   const jsm = await jetstreamManager(connection);
