@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 
 import { createMessageRegistry, type EventDefinition } from '../messages/index.js';
@@ -12,7 +12,9 @@ import {
 import { busSubscriberName } from './consumer-parking.js';
 import { watchParking } from './consumer-watch.js';
 import { DEFAULT_CONSUMER_SETTINGS, ensureDurableConsumer } from './consumer-setup.js';
-import { subjectOf, subjectToken, type SubjectSpace } from './subjects.js';
+import { planConsumers } from './consumer-plan.js';
+import { startPulls } from './consumer-pulls.js';
+import type { SubjectSpace } from './subjects.js';
 
 /** Options of `startBusConsumer`. */
 export interface BusConsumerOptions<D extends EventDefinition> {
@@ -38,6 +40,11 @@ export interface BusConsumerOptions<D extends EventDefinition> {
    * `ackWaitMs`: JetStream would otherwise take the backoff's first delay as the ack wait.
    */
   readonly backoffMs?: readonly number[];
+  /**
+   * Messages pulled ahead of the handler; default 16. Their ack wait runs while they wait, so
+   * keep `prefetch × handling time` well under `ackWaitMs`.
+   */
+  readonly prefetch?: number;
   /** How often operators' retry and skip requests are looked for; default 500 ms. */
   readonly requestPollMs?: number;
   /** Applies a message; its writes go through `context.sql`, the inbox's transaction. */
@@ -54,22 +61,6 @@ export interface BusConsumer {
   readonly consumers: readonly { readonly durable: string; readonly filterSubject: string }[];
   /** Stops pulling, lets the message in hand finish, and stops watching the parked list. */
   stop(): Promise<void>;
-}
-
-/** Each event type's subject for every schema version: the version token as a wildcard. */
-function subjectsOf(space: SubjectSpace, events: readonly EventDefinition[]): string[] {
-  return events.map((event) =>
-    subjectOf(space, event.name, event.version).replace(/\.v\d+$/, '.*'),
-  );
-}
-
-/** One durable per subject: NATS 2.9 consumers take a single filter subject. */
-function durablesFor(durable: string, subjects: readonly string[]) {
-  if (subjects.length === 1) return [{ durable, filterSubject: subjects[0] ?? '' }];
-  return subjects.map((filterSubject) => ({
-    durable: `${durable}-${subjectToken(filterSubject.split('.').slice(-3, -1).join('_'))}`,
-    filterSubject,
-  }));
 }
 
 /**
@@ -90,8 +81,7 @@ export async function startBusConsumer<D extends EventDefinition>(
   options: BusConsumerOptions<D>,
 ): Promise<BusConsumer> {
   const { connection, driver, stream, durable, events } = options;
-  const subjects = options.subjects ?? subjectsOf(options.space ?? { app: '' }, events);
-  const consumers = durablesFor(durable, subjects);
+  const consumers = planConsumers(options);
   const backoffMs = options.backoffMs ?? DEFAULT_CONSUMER_SETTINGS.backoffMs;
   const ackWaitMs = options.ackWaitMs ?? DEFAULT_CONSUMER_SETTINGS.ackWaitMs;
   await migrate(driver);
@@ -113,34 +103,22 @@ export async function startBusConsumer<D extends EventDefinition>(
     report: (error) => options.onError?.(error),
   };
   const lastErrors = new Map<number, string>();
-  const watch = watchParking({
-    context,
+  const durables = consumers.map((spec) => spec.durable);
+  const pollMs = options.requestPollMs ?? 500;
+  const watch = watchParking({ context, connection, jsm, stream, durables, lastErrors, pollMs });
+  const pulls = await startPulls({
     connection,
-    jsm,
     stream,
-    durables: consumers.map((spec) => spec.durable),
-    lastErrors,
-    pollMs: options.requestPollMs ?? 500,
-  });
-  const js = jetstream(connection);
-  const pulls: ConsumerMessages[] = [];
-  for (const spec of consumers) {
-    pulls.push(await (await js.consumers.get(stream, spec.durable)).consume({ max_messages: 64 }));
-  }
-  const loops = pulls.map(async (messages) => {
-    try {
-      for await (const msg of messages) await handleDelivery(context, msg, lastErrors);
-    } catch (error) {
-      // The database failed under a delivery: it stays unacked and comes back after ack_wait.
-      context.report(error);
-    }
+    durables,
+    prefetch: options.prefetch ?? 16,
+    deliver: (msg) => handleDelivery(context, msg, lastErrors),
+    report: context.report,
   });
   return {
     subscriber: context.subscriber,
     consumers,
     async stop() {
-      await Promise.all(pulls.map((messages) => messages.close()));
-      await Promise.allSettled(loops);
+      await pulls.stop();
       await watch.stop();
     },
   };
