@@ -98,7 +98,7 @@ describePostgres('a poison message on the bus', () => {
       expect(await createParkedEvents(driver).list({ subscriber: SUBSCRIBER })).toEqual([]);
     });
 
-    it('is settled by a skip from the CLI without being applied', async () => {
+    it('stays parked when a retry fails again, and a skip settles it unapplied', async () => {
       healed = false;
       const seq = await publishForwarded(nc, {
         id: randomUUID(),
@@ -110,6 +110,11 @@ describePostgres('a poison message on the bus', () => {
         () => createParkedEvents(driver).list({ subscriber: SUBSCRIBER }),
         (found) => found.length === 1,
       );
+      const again = await cli('parked', 'retry', SUBSCRIBER, String(seq));
+      expect(again.stdout).toMatch(/^Retried, and it failed again/);
+      const [still] = await createParkedEvents(driver).list({ subscriber: SUBSCRIBER });
+      expect(still).toMatchObject({ globalPosition: seq, status: 'failed', attempts: 3 });
+      expect(still?.error).toBe('cannot bill skipped yet');
       const skipped = await cli('parked', 'skip', SUBSCRIBER, String(seq));
       expect(skipped.stdout).toMatch(/^Skipped/);
       const all = await createParkedEvents(driver).list({
