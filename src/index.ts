@@ -266,3 +266,22 @@ export type {
   ReadModelExpectation,
   SpecEvent,
 } from './testing/index.js';
+export {
+  BusConsumerMismatchError,
+  busSubscriberName,
+  decodeBusMessage,
+  DEFAULT_CONSUMER_SETTINGS,
+  ensureDurableConsumer,
+  startBusConsumer,
+  UndecodableBusMessageError,
+} from './bus/index.js';
+export type {
+  BusConsumer,
+  BusConsumerOptions,
+  BusHandler,
+  BusHandlerContext,
+  BusMessage,
+  BusMessageOf,
+  DurableConsumerSpec,
+  RawBusMessage,
+} from './bus/index.js';

@@ -1,5 +1,5 @@
 import type { MessageRegistry } from '../messages/index.js';
-import { busMessages, type BusMessage } from './catalog.js';
+import { busMessages, type BusSubjectSchema } from './catalog.js';
 import { BUS_CONTENT_TYPE, BUS_HEADERS, busHeadersSchema } from './headers.js';
 import { appSubjects, type SubjectSpace } from './subjects.js';
 
@@ -15,9 +15,9 @@ export interface AsyncApiOptions extends SubjectSpace {
 const HEADERS = 'StrataHeaders';
 
 /** A message's id in the document: its type and version (`projects.TaskAdded.v1`). */
-const idOf = (message: BusMessage) => `${message.name}.v${message.version}`;
+const idOf = (message: BusSubjectSchema) => `${message.name}.v${message.version}`;
 
-function messageObject(message: BusMessage): Json {
+function messageObject(message: BusSubjectSchema): Json {
   return {
     name: message.name,
     title: `${message.name} v${message.version}`,

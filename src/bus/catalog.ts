@@ -4,7 +4,7 @@ import type { MessageRegistry } from '../messages/index.js';
 import { subjectOf, type SubjectSpace } from './subjects.js';
 
 /** One kind of message on the bus: an event type at one schema version, on its own subject. */
-export interface BusMessage {
+export interface BusSubjectSchema {
   readonly subject: string;
   /** The event type (`projects.TaskAdded`). */
   readonly name: string;
@@ -22,8 +22,8 @@ const plain = (schema: TSchema) => JSON.parse(JSON.stringify(schema)) as Record<
  * and at every older one its upcasters describe, since the forwarder publishes data as stored
  * and the log may still hold old versions.
  */
-export function busMessages(space: SubjectSpace, registry: MessageRegistry): BusMessage[] {
-  const messages: BusMessage[] = [];
+export function busMessages(space: SubjectSpace, registry: MessageRegistry): BusSubjectSchema[] {
+  const messages: BusSubjectSchema[] = [];
   for (const { kind, name } of registry.list()) {
     if (kind !== 'event') continue;
     const event = registry.event(name);

@@ -1,9 +1,23 @@
 export { asyncApiDocument } from './asyncapi.js';
 export type { AsyncApiOptions } from './asyncapi.js';
 export { busMessages } from './catalog.js';
-export type { BusMessage } from './catalog.js';
+export type { BusSubjectSchema } from './catalog.js';
 export { BUS_CONTENT_TYPE, BUS_HEADERS, busHeadersSchema } from './headers.js';
 export { ASYNCAPI_KEY, publishSchemas, schemaBucketName } from './nats/publish-schemas.js';
 export type { SchemaPublication, SchemaPublicationOptions } from './nats/publish-schemas.js';
+export { startBusConsumer } from './consumer.js';
+export type { BusConsumer, BusConsumerOptions } from './consumer.js';
+export { decodeBusMessage } from './consumer-decode.js';
+export type { BusMessage, BusMessageOf, RawBusMessage } from './consumer-decode.js';
+export type { BusHandler, BusHandlerContext } from './consumer-handling.js';
+export { busSubscriberName } from './consumer-parking.js';
+export {
+  DEFAULT_CONSUMER_SETTINGS,
+  describeDelivery,
+  ensureDurableConsumer,
+} from './consumer-setup.js';
+export type { DurableConsumerSpec } from './consumer-setup.js';
+export { maxDeliveriesSubject } from './consumer-watch.js';
+export { BusConsumerMismatchError, UndecodableBusMessageError } from './errors.js';
 export { appSubjects, DEFAULT_SUBJECT_PREFIX, subjectOf, subjectToken } from './subjects.js';
 export type { SubjectSpace } from './subjects.js';

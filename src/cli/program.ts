@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 
 import { resolveConfig, type StrataConfig } from '../app/config.js';
 import { isStrataError } from '../errors.js';
+import { addBusCommands } from './bus-program.js';
 import { tailEvents } from './commands/events-tail.js';
 import { migrateCommand } from './commands/migrate.js';
 import { actOnParked, listParked } from './commands/parked.js';
@@ -207,6 +208,7 @@ export function createProgram(defaults: Partial<StrataConfig> = {}): Command {
   addLogReaders(program, configFor);
   addProjections(program, configFor);
   addParked(program, configFor);
+  addBusCommands(program, configFor);
   return program;
 }
 

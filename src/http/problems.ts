@@ -109,6 +109,8 @@ export const NOT_ANSWERED: ReadonlySet<string> = new Set([
   'UNDECLARED_PROJECTION',
   'INVALID_UNIQUE_CONSTRAINT',
   'TRANSACTION_ROLLED_BACK',
+  'UNDECODABLE_BUS_MESSAGE',
+  'BUS_CONSUMER_MISMATCH',
 ]);
 
 /** An RFC 9457 problem document. */

@@ -8,6 +8,8 @@ export {
   UnknownSubscriberError,
 } from './errors.js';
 export { createParkedEvents } from './parked-events.js';
+export { parkEvents, settleParked, unpark } from './postgres/parking.js';
+export type { ParkRequest } from './postgres/parking.js';
 export type { ParkedActionOptions, ParkedEvents, ParkedOutcome } from './parked-events.js';
 export {
   checkpointCoversSql,
