@@ -1,0 +1,145 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { backoffDelayMs } from '../retry.js';
+import type { StoredEvent } from '../store/index.js';
+import type { SubscriberDefinition } from '../subscriptions/index.js';
+import { BusMessageTooLargeError } from './errors.js';
+import { connectJetStream, type JetStreamHandles } from './nats/connection.js';
+import { DEFAULT_STREAM_SETTINGS, ensureStream, type BusStreamSettings } from './nats/stream.js';
+import type { StreamTail } from './nats/tail.js';
+import { createRelay, type LogReader, type Relay } from './relay.js';
+import { appSubjects, subjectToken, type SubjectSpace } from './subjects.js';
+
+/** The forwarder's subscriber name: its checkpoint, lease and parked events. */
+export const FORWARDER_SUBSCRIBER = 'bus:forwarder';
+
+/** What `createBusForwarder` needs. */
+export interface BusForwarderOptions extends SubjectSpace {
+  /** NATS server URL(s). */
+  readonly servers: string | readonly string[];
+  /** The stream's settings; its name defaults to `STRATA_<APP>`. */
+  readonly stream?: Partial<Omit<BusStreamSettings, 'subjects'>>;
+  /** Most publishes awaiting their ack at once; default 256. */
+  readonly window?: number;
+  /** How long a publish waits for its ack, ms; default 5000. */
+  readonly publishTimeoutMs?: number;
+  /** Cursors of events parked for `FORWARDER_SUBSCRIBER` (the engine's parked list). */
+  readonly parkedCursors: () => Promise<ReadonlySet<string>>;
+  /** Told of every failure to publish; the relay retries it until it works. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The forwarder as operators see it. */
+export interface BusForwarderStatus {
+  readonly stream: string;
+  readonly servers: readonly string[];
+  readonly connected: boolean;
+  /** The stream's tail as the forwarder last saw or made it. */
+  readonly tail: StreamTail | undefined;
+  readonly lastError: string | undefined;
+}
+
+/** The bus forwarder: a subscriber of the log that publishes every event to JetStream. */
+export interface BusForwarder {
+  /** Register it with the subscription engine once `start` resolved. */
+  readonly subscriber: SubscriberDefinition;
+  readonly stream: BusStreamSettings;
+  /** Connects and creates or updates the stream; `BusStreamIncompatibleError` stops start-up. */
+  start(): Promise<void>;
+  /** Ends the retries in hand and closes the connection. */
+  stop(): Promise<void>;
+  status(): BusForwarderStatus;
+}
+
+const RETRY = { baseDelayMs: 100, maxDelayMs: 2_000 };
+
+/** The stream settings `options` ask for, defaults filled in. */
+export function streamSettings(options: BusForwarderOptions): BusStreamSettings {
+  return {
+    ...DEFAULT_STREAM_SETTINGS,
+    name: `STRATA_${subjectToken(options.app).toUpperCase()}`,
+    ...options.stream,
+    subjects: appSubjects(options),
+  };
+}
+
+/**
+ * A forwarder of the app's events to its JetStream stream, resuming from the stream's own tail:
+ * exactly once into the stream whatever the duplicate window, in log order.
+ *
+ * @example
+ * const forwarder = createBusForwarder({ servers: 'nats://127.0.0.1:4222', app: 'devpie', parkedCursors });
+ * await forwarder.start();
+ * engine.add(forwarder.subscriber);
+ */
+export function createBusForwarder(options: BusForwarderOptions): BusForwarder {
+  const { window = 256, publishTimeoutMs = 5_000, onError = () => undefined } = options;
+  const stream = streamSettings(options);
+  const servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
+  const stopping = new AbortController();
+  let handles: JetStreamHandles | undefined;
+  let relay: Relay | undefined;
+  let lastError: string | undefined;
+
+  async function forwardUntilDone(events: readonly StoredEvent[], store: LogReader) {
+    if (relay === undefined) throw new Error('The bus forwarder runs only after start()');
+    // A bus outage is waited out here, not counted against the engine's retries: only an event
+    // the stream can never take is worth parking.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await relay.forward(events, store);
+        lastError = undefined;
+        return;
+      } catch (error) {
+        lastError = (error as Error).message;
+        if (error instanceof BusMessageTooLargeError || stopping.signal.aborted) throw error;
+        onError(error);
+        await sleep(backoffDelayMs(RETRY, Math.min(attempt, 10)) + 50, undefined, {
+          signal: stopping.signal,
+        }).catch(() => undefined);
+      }
+    }
+  }
+
+  return {
+    stream,
+    subscriber: {
+      name: FORWARDER_SUBSCRIBER,
+      handle: (events, context) => forwardUntilDone(events, context.store),
+    },
+    async start() {
+      handles = await connectJetStream({
+        servers,
+        timeoutMs: publishTimeoutMs,
+        name: 'strata-forwarder',
+      });
+      try {
+        await ensureStream(handles.jsm, stream);
+      } catch (error) {
+        await handles.nc.close();
+        throw error;
+      }
+      const { js, jsm } = handles;
+      relay = createRelay({
+        js,
+        jsm,
+        stream: stream.name,
+        space: options,
+        maxMsgSize: stream.maxMsgSize,
+        window,
+        parkedCursors: options.parkedCursors,
+      });
+    },
+    async stop() {
+      stopping.abort();
+      await handles?.nc.close();
+    },
+    status: () => ({
+      stream: stream.name,
+      servers,
+      connected: handles?.connected() ?? false,
+      tail: relay?.tail(),
+      lastError,
+    }),
+  };
+}

@@ -1,0 +1,63 @@
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
+
+import type { Cursor, StoredEvent } from '../../store/index.js';
+import { subjectOf, type SubjectSpace } from '../subjects.js';
+
+/** Header carrying the event's log cursor: the forwarder resumes after the stream's last one. */
+export const CURSOR_HEADER = 'Strata-Cursor';
+
+/** One event as a JetStream message: subject, payload bytes and headers. */
+export interface BusMessage {
+  readonly eventId: string;
+  readonly cursor: Cursor;
+  readonly subject: string;
+  readonly payload: Uint8Array;
+  readonly headers: MsgHdrs;
+  /** Payload and headers, as the server counts them against `max_msg_size`. */
+  readonly size: number;
+}
+
+const encoder = new TextEncoder();
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/**
+ * The message for `event`: payload = its data as JSON (no envelope), attributes in headers
+ * (CloudEvents binary mode, plus Strata's own), `Nats-Msg-Id` = event id.
+ */
+export function toBusMessage(space: SubjectSpace, event: StoredEvent): BusMessage {
+  const headers = natsHeaders();
+  // The wire form `NATS/1.0\r\n` + `name: value\r\n`… + `\r\n`, which the server counts.
+  let headerBytes = 12;
+  const set = (name: string, value: string | undefined) => {
+    if (value === undefined) return;
+    headers.set(name, value);
+    headerBytes += encoder.encode(`${name}: ${value}\r\n`).byteLength;
+  };
+  set('Nats-Msg-Id', event.id);
+  set('ce-specversion', '1.0');
+  set('ce-id', event.id);
+  set('ce-type', event.type);
+  set('ce-source', `strata/${space.app}`);
+  set('ce-time', event.recordedAt.toISOString());
+  set('content-type', 'application/json');
+  set('Strata-Stream', event.streamId);
+  set('Strata-Stream-Version', String(event.streamVersion));
+  set('Strata-Position', String(event.globalPosition));
+  set(CURSOR_HEADER, event.cursor);
+  set('Strata-Schema-Version', String(event.schemaVersion));
+  set('Strata-Correlation-Id', text(event.metadata.correlationId));
+  set('Strata-Causation-Id', text(event.metadata.causationId));
+  set('traceparent', text(event.metadata.traceparent));
+  set('tracestate', text(event.metadata.tracestate));
+  const payload = encoder.encode(JSON.stringify(event.data));
+  return {
+    eventId: event.id,
+    cursor: event.cursor,
+    subject: subjectOf(space, event.type, event.schemaVersion),
+    payload,
+    headers,
+    size: payload.byteLength + headerBytes,
+  };
+}
