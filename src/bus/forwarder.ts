@@ -19,12 +19,14 @@ export interface BusForwarderOptions extends SubjectSpace {
   readonly servers: string | readonly string[];
   /** The stream's settings; its name defaults to `STRATA_<APP>`. */
   readonly stream?: Partial<Omit<BusStreamSettings, 'subjects'>>;
+  /** The subscriber's name (checkpoint, lease, parked list); default `FORWARDER_SUBSCRIBER`. */
+  readonly subscriberName?: string;
   /** Most publishes awaiting their ack at once; default 256. */
   readonly window?: number;
   /** How long a publish waits for its ack, ms; default 5000. */
   readonly publishTimeoutMs?: number;
-  /** Cursors of events parked for `FORWARDER_SUBSCRIBER` (the engine's parked list). */
-  readonly parkedCursors: () => Promise<ReadonlySet<string>>;
+  /** Cursors of the events parked for the subscriber (from the engine's parked list). */
+  readonly parkedCursors: (subscriber: string) => Promise<ReadonlySet<string>>;
   /** Told of every failure to publish; the relay retries it until it works. */
   readonly onError?: (error: unknown) => void;
 }
@@ -80,6 +82,10 @@ export function createBusForwarder(options: BusForwarderOptions): BusForwarder {
   let handles: JetStreamHandles | undefined;
   let relay: Relay | undefined;
   let lastError: string | undefined;
+  const subscriber: SubscriberDefinition = {
+    name: options.subscriberName ?? FORWARDER_SUBSCRIBER,
+    handle: (events, context) => forwardUntilDone(events, context.store),
+  };
 
   async function forwardUntilDone(events: readonly StoredEvent[], store: LogReader) {
     if (relay === undefined) throw new Error('The bus forwarder runs only after start()');
@@ -103,10 +109,7 @@ export function createBusForwarder(options: BusForwarderOptions): BusForwarder {
 
   return {
     stream,
-    subscriber: {
-      name: FORWARDER_SUBSCRIBER,
-      handle: (events, context) => forwardUntilDone(events, context.store),
-    },
+    subscriber,
     async start() {
       handles = await connectJetStream({
         servers,
@@ -127,7 +130,7 @@ export function createBusForwarder(options: BusForwarderOptions): BusForwarder {
         space: options,
         maxMsgSize: stream.maxMsgSize,
         window,
-        parkedCursors: options.parkedCursors,
+        parkedCursors: () => options.parkedCursors(subscriber.name),
       });
     },
     async stop() {
