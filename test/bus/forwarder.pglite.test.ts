@@ -1,0 +1,8 @@
+import { describeWithNats } from '../support/nats-server.js';
+import { useTestDatabase } from '../support/test-database.js';
+import { forwarderContract } from './contract/forwarder.contract.js';
+
+describeWithNats('bus forwarder on PGlite', () => {
+  const db = useTestDatabase('pglite');
+  forwarderContract(db);
+});

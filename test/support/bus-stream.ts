@@ -1,0 +1,51 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+
+/** One message of a JetStream stream, as a test checks it. */
+export interface StreamMessage {
+  readonly seq: number;
+  readonly subject: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly data: unknown;
+}
+
+/** Every message in `stream` on the server at `url`, in stream order (an ordered consumer). */
+export async function streamMessages(url: string, stream: string): Promise<StreamMessage[]> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const { state } = await jsm.streams.info(stream);
+    const consumer = await jetstream(nc).consumers.get(stream);
+    const found: StreamMessage[] = [];
+    while (found.length < state.messages) {
+      const batch = await consumer.fetch({
+        max_messages: state.messages - found.length,
+        expires: 2_000,
+      });
+      for await (const message of batch) {
+        const headers: Record<string, string> = {};
+        for (const [name, values] of message.headers ?? []) headers[name] = values.join(',');
+        found.push({
+          seq: message.seq,
+          subject: message.subject,
+          headers,
+          data: message.json(),
+        });
+      }
+    }
+    return found;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** How many messages `stream` holds now. */
+export async function streamCount(url: string, stream: string): Promise<number> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    return (await jsm.streams.info(stream)).state.messages;
+  } finally {
+    await nc.close();
+  }
+}
