@@ -7,7 +7,7 @@ export {
   BusPublishRefusedError,
   BusStreamIncompatibleError,
 } from './errors.js';
-export { CURSOR_HEADER, toBusMessage } from './nats/message.js';
+export { CURSOR_HEADER, RESYNC_TAIL_HEADER, toBusMessage } from './nats/message.js';
 export type { BusMessage } from './nats/message.js';
 export { connectJetStream } from './nats/connection.js';
 export type { JetStreamHandles, NatsConnectOptions } from './nats/connection.js';
@@ -18,3 +18,5 @@ export { readTail } from './nats/tail.js';
 export type { StreamTail } from './nats/tail.js';
 export { createRelay } from './relay.js';
 export type { LogReader, Relay, RelayOptions } from './relay.js';
+export { resyncStream, ResyncPositionError } from './resync.js';
+export type { ResyncOptions, ResyncReport } from './resync.js';

@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 
 import { resolveConfig, type StrataConfig } from '../app/config.js';
 import { isStrataError } from '../errors.js';
+import { addBusResync } from './commands/bus-resync.js';
 import { tailEvents } from './commands/events-tail.js';
 import { migrateCommand } from './commands/migrate.js';
 import { actOnParked, listParked } from './commands/parked.js';
@@ -207,6 +208,11 @@ export function createProgram(defaults: Partial<StrataConfig> = {}): Command {
   addLogReaders(program, configFor);
   addProjections(program, configFor);
   addParked(program, configFor);
+  addBusResync(
+    program.command('bus').description('the NATS JetStream bus'),
+    configFor,
+    integer('from'),
+  );
   return program;
 }
 

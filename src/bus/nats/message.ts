@@ -17,6 +17,12 @@ export interface BusMessage {
   readonly size: number;
 }
 
+/**
+ * Header of a message `strata bus resync` re-published: the cursor the forwarder had reached,
+ * which stays its resume point (the message's own cursor is older).
+ */
+export const RESYNC_TAIL_HEADER = 'Strata-Resync-Tail';
+
 const encoder = new TextEncoder();
 
 const text = (value: unknown): string | undefined =>
@@ -26,7 +32,11 @@ const text = (value: unknown): string | undefined =>
  * The message for `event`: payload = its data as JSON (no envelope), attributes in headers
  * (CloudEvents binary mode, plus Strata's own), `Nats-Msg-Id` = event id.
  */
-export function toBusMessage(space: SubjectSpace, event: StoredEvent): BusMessage {
+export function toBusMessage(
+  space: SubjectSpace,
+  event: StoredEvent,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): BusMessage {
   const headers = natsHeaders();
   // The wire form `NATS/1.0\r\n` + `name: value\r\n`… + `\r\n`, which the server counts.
   let headerBytes = 12;
@@ -51,6 +61,7 @@ export function toBusMessage(space: SubjectSpace, event: StoredEvent): BusMessag
   set('Strata-Causation-Id', text(event.metadata.causationId));
   set('traceparent', text(event.metadata.traceparent));
   set('tracestate', text(event.metadata.tracestate));
+  for (const [name, value] of Object.entries(extraHeaders)) set(name, text(value));
   const payload = encoder.encode(JSON.stringify(event.data));
   return {
     eventId: event.id,

@@ -1,7 +1,7 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 
 import { parseCursor, type Cursor } from '../../store/index.js';
-import { CURSOR_HEADER } from './message.js';
+import { CURSOR_HEADER, RESYNC_TAIL_HEADER } from './message.js';
 
 /** The end of the stream as the server has it now. */
 export interface StreamTail {
@@ -21,7 +21,8 @@ export async function readTail(jsm: JetStreamManager, stream: string): Promise<S
     return { lastSeq: state.last_seq, cursor: undefined };
   }
   const last = await jsm.streams.getMessage(stream, { seq: state.last_seq });
-  const header = last?.header.get(CURSOR_HEADER);
+  // After a resync, the forwarder's resume point is the tail it had, not the re-published event.
+  const header = last?.header.get(RESYNC_TAIL_HEADER) || last?.header.get(CURSOR_HEADER);
   return {
     lastSeq: state.last_seq,
     cursor: header === undefined || header === '' ? undefined : parseCursor(header),
