@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { streamMessages } from '../support/bus-stream.js';
 import { describeWithNats, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
-import { startServer } from '../support/strata-process.js';
+import { runStrata, startServer } from '../support/strata-process.js';
 
 describeWithNats('strata serve and the bus', () => {
   let dataDir: string;
@@ -57,5 +57,17 @@ describeWithNats('strata serve and the bus', () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
+  });
+
+  it('strata bus resync re-publishes through the CLI, and without a bus says how to set one', async () => {
+    const without = await runStrata(['bus', 'resync', '--from', '1', '--data-dir', dataDir]);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/No bus configured: set NATS_URL/);
+    const resync = await runStrata(['bus', 'resync', '--from', '1', '--data-dir', dataDir], {
+      NATS_URL: nats.url,
+    });
+    // The server still remembers the event's id (2 min window): it drops the repeat.
+    expect(resync.stdout).toMatch(/Re-published 0 event\(s\) to STRATA_DEVPIE; 1 dropped/);
+    expect(resync.code).toBe(0);
   });
 });
