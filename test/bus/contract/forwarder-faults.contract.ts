@@ -10,7 +10,7 @@ import {
   streamSettings,
 } from '../../../src/bus/index.js';
 import { collect } from '../../support/async.js';
-import { streamCount } from '../../support/bus-stream.js';
+import { streamCount, streamMessages } from '../../support/bus-stream.js';
 import type { TestDatabase } from '../../support/test-database.js';
 import { ThingHappened } from '../../support/test-messages.js';
 import { appendMany, expectStreamIsTheLog } from './forwarder.contract.js';
@@ -116,6 +116,17 @@ export function forwarderFaultsContract(db: () => TestDatabase): void {
       expect(parked[0]!.error).toContain('max_msg_size');
       const log = await collect(db().store.readAll());
       expect(await streamCount(nats().url, forwarder.stream)).toBe(log.length - 1);
+      // The operator raises the limit and retries: the event is published, once.
+      await forwarder.stop();
+      const app = forwarder.forwarder.stream.subjects.split('.')[1]!;
+      const raised = await startForwarder({ app, stream: { maxMsgSize: 65_536 } });
+      const name = raised.forwarder.subscriber.name;
+      expect(await raised.engine.parked.retry(name, parked[0]!.globalPosition)).toBe('handled');
+      const ids = (await streamMessages(nats().url, raised.stream)).map(
+        (message) => message.headers['Nats-Msg-Id'],
+      );
+      expect(ids.filter((id) => id === big.events[0]!.id)).toHaveLength(1);
+      expect(new Set(ids).size).toBe(log.length);
     });
 
     it('refuses to start on an existing stream of other storage, naming the difference', async () => {
