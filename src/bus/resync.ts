@@ -1,4 +1,4 @@
-import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 
 import { StrataError } from '../errors.js';
 import {
@@ -10,6 +10,7 @@ import {
   type StoredEvent,
 } from '../store/index.js';
 import { RESYNC_TAIL_HEADER, toBusMessage } from './nats/message.js';
+import { isWrongLastSequence } from './nats/publisher.js';
 import { readTail, type StreamTail } from './nats/tail.js';
 import type { SubjectSpace } from './subjects.js';
 
@@ -40,9 +41,6 @@ export interface ResyncReport {
   readonly tooLarge: number;
 }
 
-/** JetStream's error code for a publish whose expected last sequence is not the stream's. */
-const WRONG_LAST_SEQUENCE = 10071;
-
 /** The cursor just before the event at `position`: reading after it starts with that event. */
 async function before(store: ResyncOptions['store'], position: number): Promise<Cursor> {
   if (position <= 0) return LOG_START;
@@ -70,7 +68,7 @@ async function republish(options: ResyncOptions, event: StoredEvent, tail: Strea
       if (ack.duplicate) return { outcome: 'duplicate', tail: current } as const;
       return { outcome: 'published', tail: { ...current, lastSeq: ack.seq } } as const;
     } catch (error) {
-      if (!(error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE)) throw error;
+      if (!isWrongLastSequence(error)) throw error;
       current = await readTail(options.jsm, options.stream);
     }
   }

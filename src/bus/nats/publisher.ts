@@ -6,8 +6,12 @@ import type { BusMessage } from './message.js';
 /** JetStream's error code for a publish whose expected last sequence is not the stream's. */
 const WRONG_LAST_SEQUENCE = 10071;
 
+/** True when the server refused a publish because the stream's last sequence was another. */
+export const isWrongLastSequence = (error: unknown): boolean =>
+  error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE;
+
 function refusal(error: unknown): unknown {
-  if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) {
+  if (isWrongLastSequence(error)) {
     return new BusPublishRefusedError(
       'The stream moved on past this forwarder (wrong last sequence)',
       { cause: error },
