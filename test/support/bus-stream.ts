@@ -9,8 +9,21 @@ export interface StreamMessage {
   readonly data: unknown;
 }
 
-/** Every message in `stream` on the server at `url`, in stream order (an ordered consumer). */
+/**
+ * Every message in `stream` on the server at `url`, in stream order (an ordered consumer); tried
+ * again a few times when the server times out (a cluster electing a new leader).
+ */
 export async function streamMessages(url: string, stream: string): Promise<StreamMessage[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readStreamOnce(url, stream);
+    } catch (error) {
+      if (attempt === 5 || (error as Error).name !== 'TimeoutError') throw error;
+    }
+  }
+}
+
+async function readStreamOnce(url: string, stream: string): Promise<StreamMessage[]> {
   const nc = await connect({ servers: url });
   try {
     const jsm = await jetstreamManager(nc);

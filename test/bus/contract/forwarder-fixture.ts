@@ -26,25 +26,14 @@ export interface RunningForwarder {
 export type ForwarderSettings = Partial<Omit<BusForwarderOptions, 'servers' | 'parkedCursors'>>;
 
 /**
- * A nats-server for the file's tests, and a way to run forwarders against it, each with an app
- * name (so a stream and checkpoint) of its own unless told otherwise; all stop after each test.
+ * Runs forwarders against the servers `servers()` names, each with an app name (so a stream
+ * and checkpoint) of its own unless told otherwise; all stop after each test.
  */
-export function useForwarders(store: () => PostgresEventStore) {
-  let server: TestNatsServer | undefined;
+export function useForwardersOn(store: () => PostgresEventStore, servers: () => string[]) {
   const running: RunningForwarder[] = [];
-  beforeAll(async () => {
-    server = await startNatsServer();
-  });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((forwarder) => forwarder.stop()));
   });
-  afterAll(async () => {
-    await server?.destroy();
-  });
-  const nats = () => {
-    if (server === undefined) throw new Error('the nats-server starts in beforeAll');
-    return server;
-  };
 
   async function startForwarder(settings: ForwarderSettings = {}): Promise<RunningForwarder> {
     const app = settings.app ?? `app${crypto.randomUUID().slice(0, 8)}`;
@@ -58,7 +47,7 @@ export function useForwarders(store: () => PostgresEventStore) {
       publishTimeoutMs: 1_000,
       ...settings,
       app,
-      servers: nats().url,
+      servers: servers(),
       parkedCursors: async (subscriber) =>
         new Set((await engine.parked.list({ subscriber })).map((parked) => parked.cursor)),
     });
@@ -85,5 +74,21 @@ export function useForwarders(store: () => PostgresEventStore) {
     return handle;
   }
 
-  return { nats, startForwarder };
+  return { startForwarder };
+}
+
+/** A nats-server of the file's own (`nats()`), and forwarders on it (`useForwardersOn`). */
+export function useForwarders(store: () => PostgresEventStore) {
+  let server: TestNatsServer | undefined;
+  beforeAll(async () => {
+    server = await startNatsServer();
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+  const nats = () => {
+    if (server === undefined) throw new Error('the nats-server starts in beforeAll');
+    return server;
+  };
+  return { nats, ...useForwardersOn(store, () => [nats().url]) };
 }
