@@ -55,6 +55,32 @@ export interface BusForwarder {
 
 const RETRY = { baseDelayMs: 100, maxDelayMs: 2_000 };
 
+/**
+ * Forwards `events`, waiting out a bus outage (retried with backoff, not counted against the
+ * engine's retries: only an event the stream can never take is worth parking) until it works,
+ * the event is too large, or `signal` aborts. `onOutcome` hears each failure, then `undefined`.
+ */
+async function forwardPatiently(
+  relay: Relay,
+  events: readonly StoredEvent[],
+  store: LogReader,
+  signal: AbortSignal,
+  onOutcome: (error: unknown) => void,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await relay.forward(events, store);
+      onOutcome(undefined);
+      return;
+    } catch (error) {
+      if (error instanceof BusMessageTooLargeError || signal.aborted) throw error;
+      onOutcome(error);
+      const delayMs = backoffDelayMs(RETRY, Math.min(attempt, 10)) + 50;
+      await sleep(delayMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+}
+
 /** The stream settings `options` ask for, defaults filled in. */
 export function streamSettings(options: BusForwarderOptions): BusStreamSettings {
   return {
@@ -84,28 +110,14 @@ export function createBusForwarder(options: BusForwarderOptions): BusForwarder {
   let lastError: string | undefined;
   const subscriber: SubscriberDefinition = {
     name: options.subscriberName ?? FORWARDER_SUBSCRIBER,
-    handle: (events, context) => forwardUntilDone(events, context.store),
+    async handle(events, context) {
+      if (relay === undefined) throw new Error('The bus forwarder runs only after start()');
+      await forwardPatiently(relay, events, context.store, stopping.signal, (error) => {
+        lastError = error === undefined ? undefined : (error as Error).message;
+        if (error !== undefined) onError(error);
+      });
+    },
   };
-
-  async function forwardUntilDone(events: readonly StoredEvent[], store: LogReader) {
-    if (relay === undefined) throw new Error('The bus forwarder runs only after start()');
-    // A bus outage is waited out here, not counted against the engine's retries: only an event
-    // the stream can never take is worth parking.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await relay.forward(events, store);
-        lastError = undefined;
-        return;
-      } catch (error) {
-        lastError = (error as Error).message;
-        if (error instanceof BusMessageTooLargeError || stopping.signal.aborted) throw error;
-        onError(error);
-        await sleep(backoffDelayMs(RETRY, Math.min(attempt, 10)) + 50, undefined, {
-          signal: stopping.signal,
-        }).catch(() => undefined);
-      }
-    }
-  }
 
   return {
     stream,

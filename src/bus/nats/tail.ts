@@ -20,6 +20,7 @@ export async function readTail(jsm: JetStreamManager, stream: string): Promise<S
   if (state.messages === 0 || state.last_seq === 0) {
     return { lastSeq: state.last_seq, cursor: undefined };
   }
+  // `null` when the last message was deleted by hand: the checkpoint decides, as when aged out.
   const last = await jsm.streams.getMessage(stream, { seq: state.last_seq });
   // After a resync, the forwarder's resume point is the tail it had, not the re-published event.
   const header = last?.header.get(RESYNC_TAIL_HEADER) || last?.header.get(CURSOR_HEADER);
