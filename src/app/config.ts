@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox';
 import { StrataError } from '../errors.js';
 import { validatorFor } from '../messages/index.js';
 import { API_KEY_ROLES, choiceProblems, LOG_LEVELS } from './config-choices.js';
+import { NatsConfigSchema, natsSettings } from './config-nats.js';
 
 const Role = Type.Enum(API_KEY_ROLES);
 
@@ -35,6 +36,8 @@ const ConfigSchema = Type.Object(
     /** `serve`: how long stopping may take before the process exits anyway (ms). */
     shutdownTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
     logLevel: Type.Enum(LOG_LEVELS),
+    /** The bus: on when set (`NATS_URL` or the file's `nats.servers`). */
+    nats: Type.Optional(NatsConfigSchema),
   },
   { additionalProperties: false },
 );
@@ -138,11 +141,13 @@ export function resolveConfig(sources: ConfigSources = {}): StrataConfig {
   const defaultFile = path.resolve('strata.config.json');
   const file =
     sources.file ?? env.STRATA_CONFIG ?? (existsSync(defaultFile) ? defaultFile : undefined);
+  const fileSettings = fromFile(file);
   const merged = {
     ...DEFAULTS,
     ...definedOnly(sources.defaults ?? {}),
-    ...fromFile(file),
+    ...fileSettings,
     ...fromEnv(env),
+    ...definedOnly({ nats: natsSettings(fileSettings.nats, env.NATS_URL) }),
     ...definedOnly(sources.flags ?? {}),
   };
   const named = choiceProblems(merged);

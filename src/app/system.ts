@@ -1,3 +1,4 @@
+import { createBusForwarder, type BusForwarder, type BusForwarderOptions } from '../bus/index.js';
 import { createCommandBus, type CommandBus, type ValidationContext } from '../domain/index.js';
 import { createMessageRegistry, type MessageRegistry } from '../messages/index.js';
 import { createProjectionRuntime, type ProjectionRuntime } from '../projections/index.js';
@@ -36,6 +37,8 @@ export interface SystemOptions {
    * them (retry, parking, stop), lease changes. `strata serve` logs them.
    */
   readonly onSubscriberActivity?: (subscriber: string, activity: SubscriberActivity) => void;
+  /** The bus forwarder's settings: given, every event is also published to NATS JetStream. */
+  readonly bus?: Omit<BusForwarderOptions, 'app' | 'parkedCursors' | 'onError'>;
 }
 
 /** An app wired to its store: commands in, events through subscribers, queries out. */
@@ -47,7 +50,9 @@ export interface StrataSystem {
   readonly engine: SubscriptionEngine;
   readonly projections: ProjectionRuntime;
   readonly queries: QueryRunner;
-  /** Starts projections, reactors and every other subscriber. */
+  /** The bus forwarder, when the bus is configured. */
+  readonly bus: BusForwarder | undefined;
+  /** Starts projections, reactors and every other subscriber (the bus forwarder's stream first). */
   start(): Promise<void>;
   /** Stops subscribers after their batch in hand, then closes the store. */
   stop(): Promise<void>;
@@ -89,6 +94,28 @@ async function enforceUniqueConstraints(
   }
 }
 
+/** The forwarder `options.bus` asks for, registered with `engine`; `undefined` without a bus. */
+function busForwarder(
+  options: SystemOptions,
+  registry: MessageRegistry,
+  engine: SubscriptionEngine,
+  onError: (error: unknown, source: string) => void,
+): BusForwarder | undefined {
+  if (options.bus === undefined) return undefined;
+  const forwarder = createBusForwarder({
+    ...options.bus,
+    app: options.app.name,
+    registry,
+    parkedCursors: async (subscriber) =>
+      new Set((await engine.parked.list({ subscriber })).map((parked) => parked.cursor)),
+    onError: (error) => {
+      onError(error, 'bus forwarder');
+    },
+  });
+  engine.add(forwarder.subscriber);
+  return forwarder;
+}
+
 /**
  * Wires `app` to the database behind `driver`: registry, store (migrated), command bus,
  * subscription engine with the app's reactors, projections and queries. Nothing runs until
@@ -122,6 +149,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
       ? {}
       : { onActivity: options.onSubscriberActivity }),
   });
+  const bus = busForwarder(options, registry, engine, onError);
   const projections = createProjectionRuntime({
     store,
     engine,
@@ -145,14 +173,20 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     engine,
     projections,
     queries,
+    bus,
     async start() {
+      // An incompatible stream, or no NATS at all, stops start-up before anything runs.
+      await bus?.start();
       await projections.start();
       engine.start();
     },
     async stop() {
       try {
         await projections.stop();
-        await engine.stop();
+        // The engine is told first, so the batch the forwarder gives up on is not parked.
+        const engineStopped = engine.stop();
+        await bus?.stop();
+        await engineStopped;
       } finally {
         // The store's connections are closed even if a subscriber fails to stop.
         await store.close();

@@ -38,3 +38,48 @@ export class BusConsumerMismatchError extends StrataError {
     );
   }
 }
+
+/**
+ * The app's JetStream stream exists with settings the forwarder may not change on its own
+ * (storage, retention, subjects it does not capture): start-up stops rather than alter it.
+ */
+export class BusStreamIncompatibleError extends StrataError {
+  readonly code = 'BUS_STREAM_INCOMPATIBLE';
+
+  constructor(
+    readonly stream: string,
+    readonly differences: readonly string[],
+  ) {
+    super(
+      `The JetStream stream ${stream} exists with settings Strata will not change: ${differences.join('; ')}. ` +
+        'Change the configuration to match, or move or delete the stream.',
+    );
+  }
+}
+
+/**
+ * An event is larger than the stream's `max_msg_size`: the forwarder parks it (raise the limit,
+ * then `strata parked retry`) instead of dropping it or stopping the relay behind it.
+ */
+export class BusMessageTooLargeError extends StrataError {
+  readonly code = 'BUS_MESSAGE_TOO_LARGE';
+
+  constructor(
+    readonly eventId: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(
+      `Event ${eventId} is ${bytes} bytes on the bus, more than the stream's max_msg_size of ${maxBytes}`,
+    );
+  }
+}
+
+/**
+ * The stream refused a chained publish: its last message is not the one this forwarder expected
+ * (another forwarder published meanwhile, or the server lost messages). The forwarder re-reads
+ * the stream's tail and goes on from there.
+ */
+export class BusPublishRefusedError extends StrataError {
+  readonly code = 'BUS_PUBLISH_REFUSED';
+}

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 
 import type { StrataConfig } from '../app/config.js';
+import { FORWARDER_SUBSCRIBER } from '../bus/index.js';
 import { DEFAULT_NATS_URL } from './commands/bus-connection.js';
 import {
   addBusConsumer,
@@ -10,9 +11,6 @@ import {
 } from './commands/bus-consumers.js';
 import { showBusStatus } from './commands/bus-status.js';
 
-/** The subscriber name of the forwarder whose lag `strata bus status` reports by default. */
-const DEFAULT_FORWARDER = 'bus-forwarder';
-
 const positive = (text: string): number => {
   if (!/^\d+$/.test(text) || Number(text) < 1) {
     throw new InvalidArgumentError('must be a whole number ≥ 1');
@@ -20,10 +18,10 @@ const positive = (text: string): number => {
   return Number(text);
 };
 
-/** `--nats-url`, else `NATS_URL`, else the local default. */
-const natsUrlOf = (command: Command): string =>
+/** `--nats-url`, else the configured servers (`NATS_URL`, the file's `nats.servers`), else the local default. */
+const natsUrlOf = (command: Command, config: StrataConfig): string =>
   command.optsWithGlobals<{ natsUrl?: string }>().natsUrl ??
-  process.env.NATS_URL ??
+  config.nats?.servers.join(',') ??
   DEFAULT_NATS_URL;
 
 /** The `bus` command group, made once whoever adds to it first. */
@@ -47,9 +45,12 @@ export function addBusCommands(
     .command('status')
     .description("streams, their subjects and message counts, and the forwarder's lag")
     .option('--stream <name>', 'only this stream (default: every stream)')
-    .option('--forwarder <subscriber>', "the forwarder's subscriber name", DEFAULT_FORWARDER)
+    .option('--forwarder <subscriber>', "the forwarder's subscriber name", FORWARDER_SUBSCRIBER)
     .action(async (options: { stream?: string; forwarder: string }, command: Command) => {
-      await showBusStatus(configFor(command), { ...options, natsUrl: natsUrlOf(command) });
+      await showBusStatus(configFor(command), {
+        ...options,
+        natsUrl: natsUrlOf(command, configFor(command)),
+      });
     });
   const consumers = bus.command('consumers').description('durable consumers of the bus');
   consumers
@@ -57,7 +58,7 @@ export function addBusCommands(
     .description('list durable consumers with their filter and delivery settings')
     .option('--stream <name>', 'only this stream (default: every stream)')
     .action(async (options: { stream?: string }, command: Command) => {
-      await listBusConsumers(natsUrlOf(command), options.stream);
+      await listBusConsumers(natsUrlOf(command, configFor(command)), options.stream);
     });
   consumers
     .command('add <durable>')
@@ -80,7 +81,7 @@ export function addBusCommands(
         command: Command,
       ) => {
         await addBusConsumer(durable, {
-          natsUrl: natsUrlOf(command),
+          natsUrl: natsUrlOf(command, configFor(command)),
           stream: options.stream,
           filter: options.filter,
           ...(options.maxDeliver === undefined ? {} : { maxDeliver: options.maxDeliver }),

@@ -99,11 +99,22 @@ export async function systemOn(
       ...(config.commandRetryDeadlineMs === undefined
         ? {}
         : { commandRetry: { deadlineMs: config.commandRetryDeadlineMs } }),
+      ...(config.nats === undefined ? {} : { bus: busOptions(config.nats) }),
     });
   } catch (error) {
     await driver.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** The forwarder's settings from the configuration's `nats` section. */
+function busOptions(nats: NonNullable<StrataConfig['nats']>) {
+  return {
+    servers: nats.servers,
+    ...(nats.prefix === undefined ? {} : { prefix: nats.prefix }),
+    ...(nats.stream === undefined ? {} : { stream: nats.stream }),
+    ...(nats.window === undefined ? {} : { window: nats.window }),
+  };
 }
 
 /** How durable a commit is on this database, said plainly at start-up. */

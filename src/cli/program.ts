@@ -2,7 +2,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 
 import { resolveConfig, type StrataConfig } from '../app/config.js';
 import { isStrataError } from '../errors.js';
-import { addBusCommands } from './bus-program.js';
+import { addBusCommands, busCommand } from './bus-program.js';
+import { addBusResync } from './commands/bus-resync.js';
 import { tailEvents } from './commands/events-tail.js';
 import { migrateCommand } from './commands/migrate.js';
 import { actOnParked, listParked } from './commands/parked.js';
@@ -209,6 +210,7 @@ export function createProgram(defaults: Partial<StrataConfig> = {}): Command {
   addProjections(program, configFor);
   addParked(program, configFor);
   addBusCommands(program, configFor);
+  addBusResync(busCommand(program), configFor, integer('from'));
   return program;
 }
 

@@ -35,6 +35,8 @@ export async function serve(config: StrataConfig): Promise<void> {
     bodyLimitBytes: config.bodyLimitBytes,
     loggerInstance: logger,
     isStarted: () => ready,
+    // `/asyncapi.json` names the subjects the forwarder publishes on.
+    ...(config.nats?.prefix === undefined ? {} : { subjectPrefix: config.nats.prefix }),
   });
   await system.start();
   const host = listenHost(config);
@@ -45,6 +47,9 @@ export async function serve(config: StrataConfig): Promise<void> {
     `Strata is serving ${system.app.name} at ${base} (started in ${Date.now() - started} ms)`,
     `  API docs:   ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
     `  Data:       ${await durabilityOf(config, system.store.driver)}`,
+    system.bus === undefined
+      ? '  Bus:        off (set NATS_URL to publish every event to NATS JetStream)'
+      : `  Bus:        on: every event to JetStream stream ${system.bus.stream.name} (${system.bus.stream.subjects}) at ${system.bus.status().servers.join(', ')}`,
     config.apiKeys.length === 0
       ? `  Access:     no API keys configured, so only this machine (${host}) can connect`
       : `  Access:     ${config.apiKeys.length} API key(s); requests need "Authorization: Bearer <key>"`,

@@ -111,6 +111,9 @@ export const NOT_ANSWERED: ReadonlySet<string> = new Set([
   'TRANSACTION_ROLLED_BACK',
   'UNDECODABLE_BUS_MESSAGE',
   'BUS_CONSUMER_MISMATCH',
+  'BUS_STREAM_INCOMPATIBLE',
+  'BUS_MESSAGE_TOO_LARGE',
+  'BUS_PUBLISH_REFUSED',
 ]);
 
 /** An RFC 9457 problem document. */

@@ -30,6 +30,16 @@ const READINESS = {
         seesAllSessions: { type: 'boolean' },
       },
     },
+    bus: {
+      type: 'object',
+      description: 'Whether the NATS bus forwarder is on, and its connection',
+      required: ['enabled'],
+      properties: {
+        enabled: { type: 'boolean' },
+        connected: { type: 'boolean' },
+        stream: { type: 'string' },
+      },
+    },
   },
 };
 

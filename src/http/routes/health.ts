@@ -40,6 +40,8 @@ export function healthRoutes(system: StrataSystem, isStarted: () => boolean) {
       // A long open transaction does not make this process unready (it holds every reader of
       // the cluster alike), but it is the first thing to know when read models lag.
       const { heldBy, seesAllSessions } = await system.store.horizon();
+      // The bus is a copy downstream of the log: its outage delays the relay, not commands.
+      const bus = system.bus?.status();
       return {
         status: 'ready',
         subscribers: subscribers.map(({ name, state, lagEvents, parked }) => ({
@@ -53,6 +55,10 @@ export function healthRoutes(system: StrataSystem, isStarted: () => boolean) {
           ...(heldBy === undefined ? {} : { heldBy }),
           seesAllSessions,
         },
+        bus:
+          bus === undefined
+            ? { enabled: false }
+            : { enabled: true, connected: bus.connected, stream: bus.stream },
       };
     });
     done();

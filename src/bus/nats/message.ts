@@ -1,0 +1,77 @@
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
+
+import type { Cursor, StoredEvent } from '../../store/index.js';
+import { BUS_CONTENT_TYPE, BUS_HEADERS } from '../headers.js';
+import { subjectOf, type SubjectSpace } from '../subjects.js';
+
+/** Header carrying the event's log cursor: the forwarder resumes after the stream's last one. */
+export const CURSOR_HEADER = BUS_HEADERS.cursor;
+
+const H = BUS_HEADERS;
+
+/** One event as a JetStream message: subject, payload bytes and headers. */
+export interface OutgoingBusMessage {
+  readonly eventId: string;
+  readonly cursor: Cursor;
+  readonly subject: string;
+  readonly payload: Uint8Array;
+  readonly headers: MsgHdrs;
+  /** Payload and headers, as the server counts them against `max_msg_size`. */
+  readonly size: number;
+}
+
+/**
+ * Header of a message `strata bus resync` re-published: the cursor the forwarder had reached,
+ * which stays its resume point (the message's own cursor is older).
+ */
+export const RESYNC_TAIL_HEADER = 'Strata-Resync-Tail';
+
+const encoder = new TextEncoder();
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/**
+ * The message for `event`: payload = its data as JSON (no envelope), attributes in headers
+ * (CloudEvents binary mode, plus Strata's own), `Nats-Msg-Id` = event id.
+ */
+export function toBusMessage(
+  space: SubjectSpace,
+  event: StoredEvent,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): OutgoingBusMessage {
+  const headers = natsHeaders();
+  // The wire form `NATS/1.0\r\n` + `name: value\r\n`… + `\r\n`, which the server counts.
+  let headerBytes = 12;
+  const set = (name: string, value: string | undefined) => {
+    if (value === undefined) return;
+    headers.set(name, value);
+    headerBytes += encoder.encode(`${name}: ${value}\r\n`).byteLength;
+  };
+  set(H.msgId, event.id);
+  set(H.ceSpecVersion, '1.0');
+  set(H.ceId, event.id);
+  set(H.ceType, event.type);
+  set(H.ceSource, `strata/${space.app}`);
+  set(H.ceTime, event.recordedAt.toISOString());
+  set(H.contentType, BUS_CONTENT_TYPE);
+  set(H.stream, event.streamId);
+  set(H.streamVersion, String(event.streamVersion));
+  set(H.position, String(event.globalPosition));
+  set(CURSOR_HEADER, event.cursor);
+  set(H.schemaVersion, String(event.schemaVersion));
+  set(H.correlationId, text(event.metadata.correlationId));
+  set(H.causationId, text(event.metadata.causationId));
+  set(H.traceparent, text(event.metadata.traceparent));
+  set('tracestate', text(event.metadata.tracestate));
+  for (const [name, value] of Object.entries(extraHeaders)) set(name, text(value));
+  const payload = encoder.encode(JSON.stringify(event.data));
+  return {
+    eventId: event.id,
+    cursor: event.cursor,
+    subject: subjectOf(space, event.type, event.schemaVersion),
+    payload,
+    headers,
+    size: payload.byteLength + headerBytes,
+  };
+}

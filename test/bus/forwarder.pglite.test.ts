@@ -1,0 +1,12 @@
+import { describeWithNats } from '../support/nats-server.js';
+import { useTestDatabase } from '../support/test-database.js';
+import { forwarderFaultsContract } from './contract/forwarder-faults.contract.js';
+import { forwarderResyncContract } from './contract/forwarder-resync.contract.js';
+import { forwarderContract } from './contract/forwarder.contract.js';
+
+describeWithNats('bus forwarder on PGlite', () => {
+  const db = useTestDatabase('pglite');
+  forwarderContract(db);
+  forwarderFaultsContract(db);
+  forwarderResyncContract(db);
+});

@@ -1,0 +1,15 @@
+import { describeWithNats } from '../support/nats-server.js';
+import { describePostgres } from '../support/postgres.js';
+import { useTestDatabase } from '../support/test-database.js';
+import { forwarderFaultsContract } from './contract/forwarder-faults.contract.js';
+import { forwarderResyncContract } from './contract/forwarder-resync.contract.js';
+import { forwarderContract } from './contract/forwarder.contract.js';
+
+describePostgres('bus forwarder on PostgreSQL', () => {
+  describeWithNats('with nats-server', () => {
+    const db = useTestDatabase('pg');
+    forwarderContract(db);
+    forwarderFaultsContract(db);
+    forwarderResyncContract(db);
+  });
+});
