@@ -1,5 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests beside the code that run on a real (in-memory) PGlite: the spec helpers and the
+ * example's projection and HTTP specs. They belong with the integration tests' time limits.
+ */
+const ON_A_DATABASE = [
+  'src/testing/**/*.test.ts',
+  'src/store/expected-version.test.ts',
+  'examples/**/*.http.test.ts',
+  'examples/**/read-model.test.ts',
+];
+
 export default defineConfig({
   // `import … from 'strata'` (the example does, as a user's app would) resolves to the sources
   // through the package's `strata-source` export condition: no build is needed to test. The
@@ -20,6 +31,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'examples/**/*.test.ts'],
+          exclude: ON_A_DATABASE,
           typecheck: {
             enabled: true,
             include: ['src/**/*.test-d.ts'],
@@ -34,7 +46,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', ...ON_A_DATABASE],
           globalSetup: ['test/support/pglite-template.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
