@@ -34,7 +34,7 @@ describeWithNats('strata bus', () => {
     for (let i = 1; i <= 3; i++) {
       await store.appendToStream(`thing-${i}`, [{ type: 'test.Happened', data: { i } }]);
     }
-    await store.driver.query("INSERT INTO checkpoints (subscriber) VALUES ('bus-forwarder')");
+    await store.driver.query("INSERT INTO checkpoints (subscriber) VALUES ('bus:forwarder')");
     await store.close();
   });
 
@@ -56,7 +56,7 @@ describeWithNats('strata bus', () => {
       '  strata.shop.shop.OrderPlaced.v1\t1',
       '  strata.shop.shop.OrderPlaced.v2\t2',
     ]);
-    expect(lines[3]).toMatch(/^Forwarder bus-forwarder: 3 events behind the log/);
+    expect(lines[3]).toMatch(/^Forwarder bus:forwarder: 3 events behind the log/);
   });
 
   it('consumers add creates a durable consumer that consumers list shows', async () => {
