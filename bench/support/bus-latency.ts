@@ -1,0 +1,70 @@
+import { connect } from '@nats-io/transport-node';
+
+import { startBusConsumer } from '../../src/bus/index.js';
+import type { PostgresEventStore, SqlDriver } from '../../src/store/index.js';
+import { startForwarder, TaskAdded, taskAdded } from './bus-fixture.js';
+
+/** What `busLatency` measures against. */
+export interface LatencyOptions {
+  readonly store: PostgresEventStore;
+  readonly url: string;
+  /** The consumer's own database, for its inbox. */
+  readonly consumerDriver: SqlDriver;
+  readonly rate: number;
+  readonly seconds: number;
+}
+
+const sleep = (ms: number) => new Promise((settle) => setTimeout(settle, ms));
+
+/**
+ * Appends one event at a time at `rate` events/s for `seconds` while a forwarder relays the log
+ * to the bus and `startBusConsumer` consumes it; times each event from its append's commit (the
+ * append resolved) to its handler being called. Returns the latencies in ms, sorted, and how
+ * many events never arrived within 10 s of the last append.
+ */
+export async function busLatency(options: LatencyOptions) {
+  const { store, url, rate, seconds } = options;
+  const app = 'live';
+  const forwarder = await startForwarder(store, url, app);
+  forwarder.run();
+  const connection = await connect({ servers: url });
+  const appendedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const consumer = await startBusConsumer({
+    connection,
+    driver: options.consumerDriver,
+    stream: forwarder.forwarder.stream.name,
+    durable: 'bench-latency',
+    space: { app },
+    events: [TaskAdded],
+    handle(message) {
+      const at = appendedAt.get(message.streamId ?? '');
+      if (at !== undefined) latencies.push(performance.now() - at);
+      return Promise.resolve();
+    },
+  });
+  try {
+    const total = rate * seconds;
+    const appends: Promise<void>[] = [];
+    const started = performance.now();
+    for (let index = 0; index < total; index++) {
+      const wait = started + (index * 1000) / rate - performance.now();
+      if (wait > 0) await sleep(wait);
+      // Not awaited: a slow append must not hold back the schedule (an open workload).
+      const streamId = `live-${index}`;
+      appends.push(
+        store.appendToStream(streamId, [taskAdded(index)]).then(() => {
+          appendedAt.set(streamId, performance.now());
+        }),
+      );
+    }
+    await Promise.all(appends);
+    const deadline = Date.now() + 10_000;
+    while (latencies.length < total && Date.now() < deadline) await sleep(10);
+    return { latencies: latencies.sort((a, b) => a - b), missing: total - latencies.length };
+  } finally {
+    await consumer.stop();
+    await connection.close();
+    await forwarder.stop();
+  }
+}
