@@ -39,6 +39,16 @@ const FULL: Sizes = { events: 50_000, rounds: 3, liveSeconds: 10 };
 const QUICK: Sizes = { events: 5_000, rounds: 2, liveSeconds: 3 };
 const LIVE_RATE = 1_000;
 
+/** Deletes a round's stream, so rounds and targets start from an empty server. */
+async function deleteStream(url: string, stream: string): Promise<void> {
+  const nats = await connectJetStream({ servers: url, timeoutMs: 5_000, name: 'bench-cleanup' });
+  try {
+    await nats.jsm.streams.delete(stream);
+  } finally {
+    await nats.nc.close();
+  }
+}
+
 /** Events/s of the forwarder relaying the whole log into a new stream, until caught up. */
 async function forwarderRound(
   target: BenchTarget,
@@ -60,6 +70,7 @@ async function forwarderRound(
     return rate;
   } finally {
     await forwarder.stop();
+    await deleteStream(url, forwarder.forwarder.stream.name);
   }
 }
 
@@ -88,6 +99,7 @@ async function rawRound(
   await Promise.all(inFlight);
   const rate = events.length / ((performance.now() - started) / 1000);
   const { state } = await nats.jsm.streams.info(settings.name);
+  await nats.jsm.streams.delete(settings.name);
   if (state.messages !== events.length) throw new Error(`raw stream holds ${state.messages}`);
   return rate;
 }
@@ -186,8 +198,9 @@ export async function busBenchmark(args: readonly string[]): Promise<void> {
       const target = await open();
       const consumer = await consumerDatabase(target);
       try {
-        await throughput(target, server.url, sizes);
+        // Latency first, on the empty log: a new forwarder would relay the whole log first.
         await latency(target, server.url, consumer.driver, sizes);
+        await throughput(target, server.url, sizes);
       } finally {
         await consumer.drop();
         await consumer.driver.close();

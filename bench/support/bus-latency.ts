@@ -1,3 +1,4 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
 import { startBusConsumer } from '../../src/bus/index.js';
@@ -42,6 +43,9 @@ export async function busLatency(options: LatencyOptions) {
       if (at !== undefined) latencies.push(performance.now() - at);
       return Promise.resolve();
     },
+    onError(error) {
+      console.error('consumer:', error);
+    },
   });
   try {
     const total = rate * seconds;
@@ -64,6 +68,8 @@ export async function busLatency(options: LatencyOptions) {
     return { latencies: latencies.sort((a, b) => a - b), missing: total - latencies.length };
   } finally {
     await consumer.stop();
+    // The next target starts from an empty server.
+    await (await jetstreamManager(connection)).streams.delete(forwarder.forwarder.stream.name);
     await connection.close();
     await forwarder.stop();
   }
