@@ -1,7 +1,7 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 
-import { startBusConsumer } from '../../src/bus/index.js';
+import { BUS_HEADERS, startBusConsumer } from '../../src/bus/index.js';
 import type { PostgresEventStore, SqlDriver } from '../../src/store/index.js';
 import { startForwarder, TaskAdded, taskAdded } from './bus-fixture.js';
 
@@ -19,9 +19,10 @@ const sleep = (ms: number) => new Promise((settle) => setTimeout(settle, ms));
 
 /**
  * Appends one event at a time at `rate` events/s for `seconds` while a forwarder relays the log
- * to the bus and `startBusConsumer` consumes it; times each event from its append's commit (the
- * append resolved) to its handler being called. Returns the latencies in ms, sorted, and how
- * many events never arrived within 10 s of the last append.
+ * to the bus, consumed at once by `startBusConsumer` (inbox in `consumerDriver`) and by a plain
+ * ordered JetStream consumer; times each event from its append's commit (the append resolved) to
+ * the helper's handler, and to the plain consumer's loop. Returns for each the latencies in ms,
+ * sorted, and how many events never arrived within 10 s of the last append.
  */
 export async function busLatency(options: LatencyOptions) {
   const { store, url, rate, seconds } = options;
@@ -31,6 +32,18 @@ export async function busLatency(options: LatencyOptions) {
   const connection = await connect({ servers: url });
   const appendedAt = new Map<string, number>();
   const latencies: number[] = [];
+  const plain: number[] = [];
+  // A plain ordered consumer beside the helper: how long the forwarder alone takes.
+  const ordered = await jetstream(connection).consumers.get(forwarder.forwarder.stream.name, {
+    deliver_policy: DeliverPolicy.New,
+  });
+  const plainMessages = await ordered.consume();
+  void (async () => {
+    for await (const message of plainMessages) {
+      const at = appendedAt.get(message.headers?.get(BUS_HEADERS.stream) ?? '');
+      if (at !== undefined) plain.push(performance.now() - at);
+    }
+  })();
   const consumer = await startBusConsumer({
     connection,
     driver: options.consumerDriver,
@@ -64,9 +77,16 @@ export async function busLatency(options: LatencyOptions) {
     }
     await Promise.all(appends);
     const deadline = Date.now() + 10_000;
-    while (latencies.length < total && Date.now() < deadline) await sleep(10);
-    return { latencies: latencies.sort((a, b) => a - b), missing: total - latencies.length };
+    while ((latencies.length < total || plain.length < total) && Date.now() < deadline) {
+      await sleep(10);
+    }
+    const sorted = (values: number[]) => ({
+      latencies: values.sort((a, b) => a - b),
+      missing: total - values.length,
+    });
+    return { helper: sorted(latencies), plain: sorted(plain) };
   } finally {
+    await plainMessages.close();
     await consumer.stop();
     // The next target starts from an empty server.
     await (await jetstreamManager(connection)).streams.delete(forwarder.forwarder.stream.name);
