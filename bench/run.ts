@@ -1,6 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 
 import { appendBenchmark } from './append.js';
+import { busBenchmark } from './bus.js';
 import { httpBenchmark } from './http.js';
 import { projectBenchmark } from './project.js';
 import { stressBenchmark } from './stress.js';
@@ -10,6 +11,7 @@ const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   project: projectBenchmark,
   http: httpBenchmark,
   stress: stressBenchmark,
+  bus: busBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,0 +1,210 @@
+import type { PubAck } from '@nats-io/jetstream';
+
+import {
+  connectJetStream,
+  ensureStream,
+  toBusMessage,
+  type JetStreamHandles,
+} from '../src/bus/index.js';
+import {
+  createPgDriver,
+  createPgliteDriver,
+  type SqlDriver,
+  type StoredEvent,
+} from '../src/store/index.js';
+import {
+  busRegistry,
+  fillLog,
+  rawStreamSettings,
+  readLog,
+  startForwarder,
+  WINDOW,
+} from './support/bus-fixture.js';
+import { busLatency } from './support/bus-latency.js';
+import { median, percentile, perSecond, printTable } from './support/measure.js';
+import { startBenchNatsServer } from './support/nats-server.js';
+import {
+  BENCH_DATABASE_URL,
+  pgliteTarget,
+  postgresTarget,
+  type BenchTarget,
+} from './support/targets.js';
+
+interface Sizes {
+  readonly events: number;
+  readonly rounds: number;
+  readonly liveSeconds: number;
+}
+const FULL: Sizes = { events: 50_000, rounds: 3, liveSeconds: 10 };
+const QUICK: Sizes = { events: 5_000, rounds: 2, liveSeconds: 3 };
+const LIVE_RATE = 1_000;
+
+/** Deletes a round's stream, so rounds and targets start from an empty server. */
+async function deleteStream(url: string, stream: string): Promise<void> {
+  const nats = await connectJetStream({ servers: url, timeoutMs: 5_000, name: 'bench-cleanup' });
+  try {
+    await nats.jsm.streams.delete(stream);
+  } finally {
+    await nats.nc.close();
+  }
+}
+
+/** Events/s of the forwarder relaying the whole log into a new stream, until caught up. */
+async function forwarderRound(
+  target: BenchTarget,
+  url: string,
+  events: readonly StoredEvent[],
+  round: number,
+) {
+  const forwarder = await startForwarder(target.store, url, `fwd${round}`);
+  try {
+    const started = performance.now();
+    forwarder.run();
+    if (!(await forwarder.caughtUp(events.at(-1)!.cursor, 600_000))) {
+      throw new Error('the forwarder did not catch up');
+    }
+    const rate = events.length / ((performance.now() - started) / 1000);
+    const tail = forwarder.forwarder.status().tail;
+    if (tail?.lastSeq !== events.length)
+      throw new Error(`stream holds ${tail?.lastSeq}, not ${events.length}`);
+    return rate;
+  } finally {
+    await forwarder.stop();
+    await deleteStream(url, forwarder.forwarder.stream.name);
+  }
+}
+
+/**
+ * The raw limit: the same messages (subjects, headers, payloads, built beforehand) published
+ * asynchronously to a stream of the same settings, at most `WINDOW` acks in flight.
+ */
+async function rawRound(
+  nats: JetStreamHandles,
+  url: string,
+  events: readonly StoredEvent[],
+  round: number,
+) {
+  const app = `raw${round}`;
+  const settings = rawStreamSettings(url, app);
+  await ensureStream(nats.jsm, settings);
+  const messages = events.map((event) => toBusMessage({ app }, event));
+  const inFlight = new Set<Promise<PubAck>>();
+  const started = performance.now();
+  for (const message of messages) {
+    const ack = nats.js.publish(message.subject, message.payload, { headers: message.headers });
+    inFlight.add(ack);
+    void ack.finally(() => inFlight.delete(ack));
+    if (inFlight.size >= WINDOW) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  const rate = events.length / ((performance.now() - started) / 1000);
+  const { state } = await nats.jsm.streams.info(settings.name);
+  await nats.jsm.streams.delete(settings.name);
+  if (state.messages !== events.length) throw new Error(`raw stream holds ${state.messages}`);
+  return rate;
+}
+
+async function throughput(target: BenchTarget, url: string, sizes: Sizes) {
+  await fillLog(target.store, sizes.events);
+  const events = await readLog(target.store);
+  const nats = await connectJetStream({ servers: url, timeoutMs: 5_000, name: 'bench-raw' });
+  const forwarded: number[] = [];
+  const raw: number[] = [];
+  try {
+    for (let round = 0; round < sizes.rounds; round++) {
+      // Alternating which goes first, so neither always runs on a warmer machine.
+      const order = round % 2 === 0 ? ['forwarder', 'raw'] : ['raw', 'forwarder'];
+      for (const which of order) {
+        if (which === 'raw') raw.push(await rawRound(nats, url, events, round));
+        else forwarded.push(await forwarderRound(target, url, events, round));
+      }
+    }
+  } finally {
+    await nats.nc.close();
+  }
+  const ratio = median(forwarded) / median(raw);
+  printTable(
+    `bus: ${sizes.events.toLocaleString('en-US')} events from the log into JetStream, ${sizes.rounds} alternating rounds (median) — ${target.description}`,
+    ['case', 'forwarder', 'raw async publish', 'rounds forwarder / raw', 'forwarder / raw', 'goal'],
+    [
+      [
+        `log → acked in stream, window ${WINDOW}`,
+        perSecond(median(forwarded)),
+        perSecond(median(raw)),
+        `${forwarded.map(perSecond).join(', ')} / ${raw.map(perSecond).join(', ')}`,
+        `${Math.round(ratio * 100)}%`,
+        '≥ 80%',
+      ],
+    ],
+  );
+}
+
+async function latency(target: BenchTarget, url: string, consumerDriver: SqlDriver, sizes: Sizes) {
+  const { helper, plain } = await busLatency({
+    store: target.store,
+    url,
+    consumerDriver,
+    rate: LIVE_RATE,
+    seconds: sizes.liveSeconds,
+  });
+  const row = (name: string, { latencies, missing }: typeof helper) => {
+    const ms = (p: number) => `${percentile(latencies, p).toFixed(1)} ms`;
+    const max = `${(latencies.at(-1) ?? Number.NaN).toFixed(1)} ms`;
+    return [name, String(latencies.length), String(missing), ms(50), ms(99), max, 'p99 < 50 ms'];
+  };
+  printTable(
+    `bus: latency at ${LIVE_RATE} events/s for ${sizes.liveSeconds} s, one event per append — ${target.description}`,
+    ['case', 'events', 'missing', 'p50', 'p99', 'max', 'goal'],
+    [
+      row('append commit → startBusConsumer handler (inbox in its own database)', helper),
+      row('append commit → plain ordered JetStream consumer', plain),
+    ],
+  );
+}
+
+/** The consumer's own database: a schema of its own on PostgreSQL, or an in-memory PGlite. */
+async function consumerDatabase(target: BenchTarget) {
+  if (target.name !== 'PostgreSQL')
+    return { driver: await createPgliteDriver(), drop: () => Promise.resolve() };
+  const schema = `strata_bench_consumer_${process.pid}`;
+  const driver = createPgDriver({
+    connectionString: BENCH_DATABASE_URL,
+    schema,
+    maxConnections: 4,
+  });
+  return {
+    driver,
+    drop: async () => {
+      await driver.exec(`DROP SCHEMA ${schema} CASCADE`);
+    },
+  };
+}
+
+/** `npm run bench -- bus [--quick] [--only=postgres|pglite]` */
+export async function busBenchmark(args: readonly string[]): Promise<void> {
+  const sizes = args.includes('--quick') ? QUICK : FULL;
+  const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+  const server = await startBenchNatsServer();
+  console.log(`\n${server.version}, its own store directory, on ${server.url}`);
+  try {
+    for (const [name, open] of [
+      ['postgres', () => postgresTarget(10, busRegistry)],
+      ['pglite', () => pgliteTarget(busRegistry)],
+    ] as const) {
+      if (only !== undefined && only !== name) continue;
+      const target = await open();
+      const consumer = await consumerDatabase(target);
+      try {
+        // Latency first, on the empty log: a new forwarder would relay the whole log first.
+        await latency(target, server.url, consumer.driver, sizes);
+        await throughput(target, server.url, sizes);
+      } finally {
+        await consumer.drop();
+        await consumer.driver.close();
+        await target.close();
+      }
+    }
+  } finally {
+    await server.destroy();
+  }
+}
