@@ -46,7 +46,8 @@ export function toBusMessage(
   const set = (name: string, value: string | undefined) => {
     if (value === undefined) return;
     headers.set(name, value);
-    headerBytes += encoder.encode(`${name}: ${value}\r\n`).byteLength;
+    // Counted, not encoded: `TextEncoder` here was a third of the message's cost.
+    headerBytes += Buffer.byteLength(`${name}: ${value}\r\n`);
   };
   set(H.msgId, event.id);
   set(H.ceSpecVersion, '1.0');
