@@ -70,8 +70,9 @@ export function forwarderFaultsContract(db: () => TestDatabase): void {
       const current = await relayOn();
       try {
         await zombie.relay.forward([], db().store); // reads the tail, as it did before it stalled
-        await appendMany(db(), 5, 5);
+        const appended = await appendMany(db(), 5, 5);
         const fresh = (await collect(db().store.readAll())).slice(-5);
+        expect(fresh.at(-1)?.cursor).toBe(appended);
         await current.relay.forward(fresh, db().store);
         await expect(zombie.relay.forward(fresh, db().store)).rejects.toBeInstanceOf(
           BusPublishRefusedError,

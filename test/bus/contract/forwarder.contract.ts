@@ -4,7 +4,7 @@ import { CURSOR_HEADER, subjectOf } from '../../../src/bus/index.js';
 import type { StoredEvent } from '../../../src/store/index.js';
 import { collect } from '../../support/async.js';
 import { streamMessages } from '../../support/bus-stream.js';
-import type { TestDatabase } from '../../support/test-database.js';
+import { untilReadable, type TestDatabase } from '../../support/test-database.js';
 import { ThingHappened, ThingRenamed } from '../../support/test-messages.js';
 import { useForwarders } from './forwarder-fixture.js';
 
@@ -24,6 +24,8 @@ export async function appendMany(db: TestDatabase, count: number, perAppend = 10
     last = await db.store.appendToStream(`${category}-${from % 7}`, events);
   }
   if (last?.cursor === undefined) throw new Error('nothing appended');
+  // Readers (the forwarder, readAll) see them only once no older transaction of the cluster is open.
+  await untilReadable(db);
   return last.cursor;
 }
 
@@ -58,6 +60,7 @@ export function forwarderContract(db: () => TestDatabase): void {
         },
       ]);
       const forwarder = await startForwarder({ app: `devpie${crypto.randomUUID().slice(0, 6)}` });
+      await untilReadable(db());
       const end = (await collect(store.readAll())).at(-1)!;
       expect(await forwarder.caughtUp(end.cursor)).toBe(true);
       const { log, messages } = await expectStreamIsTheLog(db(), nats().url, forwarder.stream);
