@@ -21,6 +21,7 @@ import {
   UniqueValueTakenError,
 } from '../uniqueness/index.js';
 import type { AppDefinition, ReactorDefinition } from './define-app.js';
+import { startAppBusConsumers, type RunningBusConsumers } from './bus-consumers.js';
 
 /** What `createSystem` needs: the app to run and the driver of its store. */
 export interface SystemOptions {
@@ -165,6 +166,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     queries: app.queries ?? [],
     horizon: (olderThanMs) => store.horizon({ olderThanMs }),
   });
+  let consumers: RunningBusConsumers | undefined;
   return {
     app,
     registry,
@@ -179,9 +181,17 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
       await bus?.start();
       await projections.start();
       engine.start();
+      consumers = await startAppBusConsumers(app.busConsumers ?? [], options.bus?.servers, {
+        store,
+        commands,
+        onError: (error) => {
+          onError(error, 'bus consumers');
+        },
+      });
     },
     async stop() {
       try {
+        await consumers?.stop();
         await projections.stop();
         // The engine is told first, so the batch the forwarder gives up on is not parked.
         const engineStopped = engine.stop();
