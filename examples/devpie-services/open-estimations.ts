@@ -9,18 +9,18 @@ import { TaskAdded } from '../devpie/projects/index.js';
  */
 export const openEstimationsFromBus: AppBusConsumer = {
   name: 'estimation.open-on-task-added',
-  start: ({ connection, store, commands, onError }) =>
+  start: ({ connection, driver, inTransaction, onError }) =>
     startBusConsumer({
       connection,
-      driver: store.driver,
+      driver,
       stream: 'STRATA_PROJECTS',
       durable: 'estimation-open',
       space: { app: 'projects' },
       events: [TaskAdded],
       backoffMs: [200, 1_000],
       onError,
-      async handle(message) {
-        await commands.send({
+      async handle(message, { sql }) {
+        await inTransaction(sql).commands.send({
           type: 'estimation.OpenEstimation',
           data: { projectId: message.data.projectId, taskId: message.data.taskId },
           id: `${message.id}:open-estimation`,

@@ -1,9 +1,4 @@
-import {
-  isConcurrencyError,
-  startBusConsumer,
-  type AppBusConsumer,
-  type EventDefinition,
-} from 'strata';
+import { startBusConsumer, type AppBusConsumer, type EventDefinition } from 'strata';
 
 /** Options of `busReplica`. */
 export interface BusReplicaOptions {
@@ -24,29 +19,31 @@ export interface BusReplicaOptions {
 export function busReplica({ from, durable, events }: BusReplicaOptions): AppBusConsumer {
   return {
     name: `replica of ${from}`,
-    start: ({ connection, store, onError }) =>
+    start: ({ connection, driver, inTransaction, onError }) =>
       startBusConsumer({
         connection,
-        driver: store.driver,
+        driver,
         stream: `STRATA_${from.toUpperCase()}`,
         durable,
         space: { app: from },
         events,
         backoffMs: [200, 1_000],
         onError,
-        async handle(message) {
+        async handle(message, { sql }) {
           const { streamId, streamVersion } = message;
           if (streamId === undefined || streamVersion === undefined) {
             throw new Error(`Message ${message.id} names no stream: it cannot be replicated`);
           }
-          const event = { id: message.id, type: message.type, data: message.data };
-          try {
-            await store.appendToStream(streamId, [event], { expectedVersion: streamVersion - 1 });
-          } catch (error) {
-            // The stream is past the version already: this event was copied before.
-            if (isConcurrencyError(error) && (error.actual ?? Infinity) >= streamVersion) return;
-            throw error;
+          const { store } = inTransaction(sql);
+          const copied = await store.streamVersion(streamId);
+          // Copied before (the inbox has another durable's copy of a replayed stream), or the
+          // event before it has not arrived yet: then it is retried after a while.
+          if (copied >= streamVersion) return;
+          if (copied < streamVersion - 1) {
+            throw new Error(`${streamId}@${streamVersion} waits for version ${copied + 1}`);
           }
+          const event = { id: message.id, type: message.type, data: message.data };
+          await store.appendToStream(streamId, [event], { expectedVersion: streamVersion - 1 });
         },
       }),
   };

@@ -183,7 +183,18 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
       engine.start();
       consumers = await startAppBusConsumers(app.busConsumers ?? [], options.bus?.servers, {
         store,
-        commands,
+        commandsOn: (tx) =>
+          createCommandBus({
+            // The transaction's store; commits and closing are the store's own.
+            store: {
+              ...tx,
+              onCommit: (listener) => store.onCommit(listener),
+              close: () => store.close(),
+            },
+            registry,
+            handlers: app.commandHandlers,
+            validation,
+          }),
         onError: (error) => {
           onError(error, 'bus consumers');
         },
