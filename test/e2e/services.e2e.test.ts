@@ -148,11 +148,13 @@ describeWithNats('devpie as three services integrated over the bus', () => {
       try {
         const binary = path.join(buildDir, 'go-subscriber');
         await buildGoProgram(GO_SUBSCRIBER, binary);
-        const args = ['-server', nats.url, '-stream', 'STRATA_IDENTITY', '-durable', 'go'];
+        const args = ['-server', nats.url, '-subject', 'strata.identity.>', '-durable', 'go'];
         const child = spawn(binary, [...args, '-count', '1'], { stdio: 'pipe' });
         let stdout = '';
+        let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-        expect(await untilExit(child, 20_000)).toBe(0);
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        expect(await untilExit(child, 20_000), stderr).toBe(0);
         expect(stdout).toMatch(
           /^1 identity\.UserRegistered\.v1 id=\S+ stream=user-ada@1: user ada registered as ada@example\.com \(Ada Lovelace\)/,
         );
