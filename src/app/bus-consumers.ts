@@ -83,6 +83,18 @@ export class BusRequiredError extends StrataError {
   readonly code = 'BUS_REQUIRED';
 }
 
+/** Throws `BusRequiredError` when there are `consumers` but no NATS `servers` to read from. */
+export function requireBus(
+  consumers: readonly AppBusConsumer[],
+  servers: string | readonly string[] | undefined,
+): void {
+  if (consumers.length > 0 && servers === undefined) {
+    throw new BusRequiredError(
+      `The app consumes from the bus (${consumers.map((c) => c.name).join(', ')}): set NATS_URL`,
+    );
+  }
+}
+
 /** The consumers running, and how to stop them and their connection. */
 export interface RunningBusConsumers {
   stop(): Promise<void>;
@@ -124,12 +136,8 @@ export async function startAppBusConsumers(
   servers: string | readonly string[] | undefined,
   services: BusConsumerServices,
 ): Promise<RunningBusConsumers> {
-  if (consumers.length === 0) return { stop: () => Promise.resolve() };
-  if (servers === undefined) {
-    throw new BusRequiredError(
-      `The app consumes from the bus (${consumers.map((c) => c.name).join(', ')}): set NATS_URL`,
-    );
-  }
+  requireBus(consumers, servers);
+  if (consumers.length === 0 || servers === undefined) return { stop: () => Promise.resolve() };
   const { nc } = await connectJetStream({ servers, timeoutMs: 5_000, name: 'strata-consumers' });
   const aborter = new AbortController();
   const full = consumerContext(services, nc);

@@ -21,7 +21,7 @@ import {
   UniqueValueTakenError,
 } from '../uniqueness/index.js';
 import type { AppDefinition, ReactorDefinition } from './define-app.js';
-import { startAppBusConsumers, type RunningBusConsumers } from './bus-consumers.js';
+import { requireBus, startAppBusConsumers, type RunningBusConsumers } from './bus-consumers.js';
 
 /** What `createSystem` needs: the app to run and the driver of its store. */
 export interface SystemOptions {
@@ -124,6 +124,8 @@ function busForwarder(
  */
 export async function createSystem(options: SystemOptions): Promise<StrataSystem> {
   const { app, driver, onError = () => undefined } = options;
+  // Before the store is opened: an app that reads the bus cannot run without it.
+  requireBus(app.busConsumers ?? [], options.bus?.servers);
   const registry = createMessageRegistry([...app.messages, ...(app.queries ?? [])]);
   const store = await createPostgresEventStore({
     driver,

@@ -4,18 +4,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { readUntil } from '../support/async.js';
 import { untilExit } from '../support/child-process.js';
 import { buildGoProgram, describeWithGo } from '../support/go-toolchain.js';
-import { describeWithNats, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
-import { startServer, type ServerProcess } from '../support/strata-process.js';
+import {
+  describeWithNats,
+  freePort,
+  startNatsServer,
+  type TestNatsServer,
+} from '../support/nats-server.js';
+import { runStrata, startServer, type ServerProcess } from '../support/strata-process.js';
 
 const SERVICES = ['identity', 'projects', 'estimation'] as const;
 type Service = (typeof SERVICES)[number];
 const appOf = (service: Service) =>
   fileURLToPath(new URL(`../../examples/devpie-services/${service}.ts`, import.meta.url));
+const START_SERVICES = fileURLToPath(new URL('../../scripts/start-services.js', import.meta.url));
 const GO_SUBSCRIBER = fileURLToPath(new URL('../../examples/go-subscriber', import.meta.url));
 
 interface Answer {
@@ -162,5 +168,31 @@ describeWithNats('devpie as three services integrated over the bus', () => {
         await rm(buildDir, { recursive: true, force: true });
       }
     }, 180_000);
+  });
+});
+
+describe('devpie as three services without NATS', () => {
+  it('npm run start:services says it needs NATS and exits with code 1', async () => {
+    const url = `nats://127.0.0.1:${await freePort()}`;
+    const child = spawn(process.execPath, [START_SERVICES], {
+      env: { ...process.env, NATS_URL: url },
+      stdio: 'pipe',
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await untilExit(child, 20_000)).toBe(1);
+    expect(stderr).toContain(`start:services needs NATS: no server answers at ${url}`);
+  });
+
+  it('a service that consumes from the bus refuses to start without NATS_URL', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'strata-services-'));
+    try {
+      const args = ['serve', '--app', appOf('projects'), '--data-dir', dataDir, '--port', '0'];
+      const { code, stderr } = await runStrata(args);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/consumes from the bus \(replica of identity, .*\): set NATS_URL/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
