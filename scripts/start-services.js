@@ -77,7 +77,10 @@ const children = services.map(([name, port]) => {
 });
 
 let code = 0;
+let stopping = false;
 const stopAll = (signal) => {
+  if (stopping) return;
+  stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill(signal);
 };
 process.once('SIGINT', () => stopAll('SIGINT'));
