@@ -221,9 +221,11 @@ export type {
   UniqueConstraintDefinition,
   ValueOf,
 } from './uniqueness/index.js';
-export { createSystem, defineApp, defineReactor } from './app/index.js';
+export { BusRequiredError, createSystem, defineApp, defineReactor } from './app/index.js';
 export type {
   ApiLicense,
+  AppBusConsumer,
+  AppBusConsumerContext,
   AppDefinition,
   ReactorContext,
   ReactorDefinition,

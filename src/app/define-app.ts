@@ -6,6 +6,7 @@ import type { ProjectionDefinition } from '../projections/index.js';
 import type { QueryDefinition } from '../queries/index.js';
 import type { EventStore, StoredEvent } from '../store/index.js';
 import type { UniqueConstraintDefinition } from '../uniqueness/index.js';
+import type { AppBusConsumer } from './bus-consumers.js';
 
 /** What a reactor can do besides looking at the event. */
 export interface ReactorContext {
@@ -75,6 +76,8 @@ export interface AppDefinition {
   readonly reactors?: readonly ReactorDefinition[];
   /** Set rules every append of the app honours (a unique e-mail address, a unique username). */
   readonly uniqueConstraints?: readonly UniqueConstraintDefinition[];
+  /** Consumers of other apps' events from the bus; the app then needs NATS to start. */
+  readonly busConsumers?: readonly AppBusConsumer[];
 }
 
 /** Declares an app; the identity function, there for checking and inference. */

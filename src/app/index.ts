@@ -8,3 +8,5 @@ export type {
 } from './define-app.js';
 export { createSystem } from './system.js';
 export type { StrataSystem, SystemOptions } from './system.js';
+export { BusRequiredError } from './bus-consumers.js';
+export type { AppBusConsumer, AppBusConsumerContext } from './bus-consumers.js';

@@ -21,6 +21,7 @@ import {
   UniqueValueTakenError,
 } from '../uniqueness/index.js';
 import type { AppDefinition, ReactorDefinition } from './define-app.js';
+import { requireBus, startAppBusConsumers, type RunningBusConsumers } from './bus-consumers.js';
 
 /** What `createSystem` needs: the app to run and the driver of its store. */
 export interface SystemOptions {
@@ -123,6 +124,8 @@ function busForwarder(
  */
 export async function createSystem(options: SystemOptions): Promise<StrataSystem> {
   const { app, driver, onError = () => undefined } = options;
+  // Before the store is opened: an app that reads the bus cannot run without it.
+  requireBus(app.busConsumers ?? [], options.bus?.servers);
   const registry = createMessageRegistry([...app.messages, ...(app.queries ?? [])]);
   const store = await createPostgresEventStore({
     driver,
@@ -165,6 +168,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     queries: app.queries ?? [],
     horizon: (olderThanMs) => store.horizon({ olderThanMs }),
   });
+  let consumers: RunningBusConsumers | undefined;
   return {
     app,
     registry,
@@ -179,9 +183,28 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
       await bus?.start();
       await projections.start();
       engine.start();
+      consumers = await startAppBusConsumers(app.busConsumers ?? [], options.bus?.servers, {
+        store,
+        commandsOn: (tx) =>
+          createCommandBus({
+            // The transaction's store; commits and closing are the store's own.
+            store: {
+              ...tx,
+              onCommit: (listener) => store.onCommit(listener),
+              close: () => store.close(),
+            },
+            registry,
+            handlers: app.commandHandlers,
+            validation,
+          }),
+        onError: (error) => {
+          onError(error, 'bus consumers');
+        },
+      });
     },
     async stop() {
       try {
+        await consumers?.stop();
         await projections.stop();
         // The engine is told first, so the batch the forwarder gives up on is not parked.
         const engineStopped = engine.stop();

@@ -1,0 +1,101 @@
+// `npm run start:services`: devpie as three services, Identity on :3001, Projects on :3002 and
+// Estimation on :3003, each a `strata serve` process with a store of its own (PGlite in
+// ./.strata-services/<service>, or the PostgreSQL schema <service> with DATABASE_URL),
+// integrated only over NATS (NATS_URL, default nats://127.0.0.1:4222), which must be running.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const services = [
+  ['identity', 3001],
+  ['projects', 3002],
+  ['estimation', 3003],
+];
+
+const first = new URL(natsUrl.split(',')[0].trim());
+const reachable = await new Promise((resolve) => {
+  const socket = connect(Number(first.port || 4222), first.hostname);
+  socket.once('connect', () => {
+    socket.destroy();
+    resolve(true);
+  });
+  socket.once('error', () => resolve(false));
+});
+if (!reachable) {
+  process.stderr.write(
+    `start:services needs NATS: no server answers at ${natsUrl}.\n` +
+      'Start one with JetStream (`nats-server -js`) or set NATS_URL, then try again.\n',
+  );
+  process.exit(1);
+}
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const item of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, item.name);
+    newest = Math.max(newest, item.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+// Built when the sources are newer than the build, as `npm start` does.
+const built = path.join(root, 'dist/examples/devpie-services/identity.js');
+const sources = Math.max(
+  newestSource(path.join(root, 'src')),
+  newestSource(path.join(root, 'examples')),
+);
+if (!existsSync(built) || statSync(built).mtimeMs < sources) {
+  process.stdout.write('Building Strata…\n');
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const children = services.map(([name, port]) => {
+  const store = process.env.DATABASE_URL
+    ? ['--schema', name]
+    : ['--data-dir', path.join(root, '.strata-services', name)];
+  const app = path.join(root, `dist/examples/devpie-services/${name}.js`);
+  const args = ['serve', '--app', app, '--port', String(port), ...store];
+  const child = spawn(process.execPath, [path.join(root, 'dist/src/cli/main.js'), ...args], {
+    env: { ...process.env, NATS_URL: natsUrl },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const [from, to] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ]) {
+    from.on('data', (chunk) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        to.write(`[${name}] ${line}\n`);
+    });
+  }
+  return child;
+});
+
+let code = 0;
+let stopping = false;
+const stopAll = (signal) => {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill(signal);
+};
+process.once('SIGINT', () => stopAll('SIGINT'));
+process.once('SIGTERM', () => stopAll('SIGTERM'));
+await Promise.all(
+  children.map(
+    (child) =>
+      new Promise((resolve) =>
+        child.once('exit', (exitCode) => {
+          // One service gone ends the others: a system missing a service is not running.
+          if (exitCode !== 0) code = exitCode ?? 1;
+          stopAll('SIGTERM');
+          resolve();
+        }),
+      ),
+  ),
+);
+process.exit(code);
