@@ -22,7 +22,7 @@ import {
 } from './support/bus-fixture.js';
 import { busLatency } from './support/bus-latency.js';
 import { median, percentile, perSecond, printTable } from './support/measure.js';
-import { startBenchNatsServer } from './support/nats-server.js';
+import { natsServerVersion, startNatsServer } from '../test/support/nats-server.js';
 import {
   BENCH_DATABASE_URL,
   pgliteTarget,
@@ -184,8 +184,9 @@ async function consumerDatabase(target: BenchTarget) {
 export async function busBenchmark(args: readonly string[]): Promise<void> {
   const sizes = args.includes('--quick') ? QUICK : FULL;
   const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-  const server = await startBenchNatsServer();
-  console.log(`\n${server.version}, its own store directory, on ${server.url}`);
+  // The test suite's own-server helper: never the machine's shared nats-server.
+  const server = await startNatsServer();
+  console.log(`\n${natsServerVersion()}, its own store directory, on ${server.url}`);
   try {
     for (const [name, open] of [
       ['postgres', () => postgresTarget(10, busRegistry)],

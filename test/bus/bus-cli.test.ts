@@ -9,7 +9,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { createPgliteDriver, createPostgresEventStore } from '../../src/store/index.js';
 import { createBusStream, publishForwarded } from '../support/bus-messages.js';
-import { describeWithNats, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import { describeWithNats } from '../support/describe-with-nats.js';
+import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
 import { runStrataInProcess } from '../support/strata-cli.js';
 
 describeWithNats('strata bus', () => {

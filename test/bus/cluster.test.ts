@@ -3,7 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { freePort, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
-import { describeWithNats } from '../support/nats-server.js';
+import { describeWithNats } from '../support/describe-with-nats.js';
 import { streamCount } from '../support/bus-stream.js';
 import { useTestDatabase } from '../support/test-database.js';
 import { appendMany, expectStreamIsTheLog } from './contract/forwarder.contract.js';

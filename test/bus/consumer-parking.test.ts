@@ -14,7 +14,8 @@ import {
   OrderPlaced,
   publishForwarded,
 } from '../support/bus-messages.js';
-import { describeWithNats, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import { describeWithNats } from '../support/describe-with-nats.js';
+import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
 import { describePostgres, TEST_DATABASE_URL, useFreshSchemas } from '../support/postgres.js';
 import { runStrataInProcess } from '../support/strata-cli.js';
 

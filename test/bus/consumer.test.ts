@@ -22,7 +22,8 @@ import {
   publishForwarded,
 } from '../support/bus-messages.js';
 import { memoryPgliteDriver } from '../support/memory-pglite.js';
-import { describeWithNats, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import { describeWithNats } from '../support/describe-with-nats.js';
+import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
 
 const STREAM = 'SHOP';
 

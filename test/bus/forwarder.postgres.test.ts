@@ -1,4 +1,4 @@
-import { describeWithNats } from '../support/nats-server.js';
+import { describeWithNats } from '../support/describe-with-nats.js';
 import { describePostgres } from '../support/postgres.js';
 import { useTestDatabase } from '../support/test-database.js';
 import { forwarderFaultsContract } from './contract/forwarder-faults.contract.js';

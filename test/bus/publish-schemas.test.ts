@@ -12,7 +12,8 @@ import {
   schemaBucketName,
 } from '../../src/bus/index.js';
 import { createMessageRegistry, defineEvent } from '../../src/messages/index.js';
-import { describeWithNats, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import { describeWithNats } from '../support/describe-with-nats.js';
+import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
 import { ThingHappened, ThingRenamed, ThingSized, testRegistry } from '../support/test-messages.js';
 
 const SUBJECTS = [

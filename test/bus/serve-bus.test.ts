@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { readSchemaBucket, streamMessages } from '../support/bus-stream.js';
-import { describeWithNats, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import { describeWithNats } from '../support/describe-with-nats.js';
+import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
 import { runStrata, startServer } from '../support/strata-process.js';
 
 describeWithNats('strata serve and the bus', () => {

@@ -9,12 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readUntil } from '../support/async.js';
 import { untilExit } from '../support/child-process.js';
 import { buildGoProgram, describeWithGo } from '../support/go-toolchain.js';
-import {
-  describeWithNats,
-  freePort,
-  startNatsServer,
-  type TestNatsServer,
-} from '../support/nats-server.js';
+import { describeWithNats } from '../support/describe-with-nats.js';
+import { freePort, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
 import { runStrata, startServer, type ServerProcess } from '../support/strata-process.js';
 
 const SERVICES = ['identity', 'projects', 'estimation'] as const;

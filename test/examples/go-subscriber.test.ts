@@ -14,7 +14,8 @@ import { appSubjects, subjectOf } from '../../src/bus/index.js';
 import { readUntil } from '../support/async.js';
 import { untilExit } from '../support/child-process.js';
 import { buildGoProgram, describeWithGo } from '../support/go-toolchain.js';
-import { describeWithNats, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import { describeWithNats } from '../support/describe-with-nats.js';
+import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
 
 const SOURCE = fileURLToPath(new URL('../../examples/go-subscriber', import.meta.url));
 const SPACE = { app: 'devpie' };

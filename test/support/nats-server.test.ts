@@ -1,7 +1,8 @@
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-import { describeWithNats, startNatsServer, type TestNatsServer } from './nats-server.js';
+import { describeWithNats } from './describe-with-nats.js';
+import { startNatsServer, type TestNatsServer } from './nats-server.js';
 
 describeWithNats('a nats-server of the test', () => {
   let server: TestNatsServer;

@@ -4,17 +4,20 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { describe, it } from 'vitest';
-
 import { untilExit } from './child-process.js';
 
 /** The `nats-server` binary: NATS_SERVER_BIN, else the one on the PATH (Debian: /usr/sbin). */
-const NATS_SERVER = process.env.NATS_SERVER_BIN ?? 'nats-server';
-const available = spawnSync(NATS_SERVER, ['--version']).status === 0;
+export const NATS_SERVER = process.env.NATS_SERVER_BIN ?? 'nats-server';
+/** What `nats-server --version` prints (`nats-server: v2.9.10`), or `undefined` without one. */
+export function natsServerVersion(): string | undefined {
+  const run = spawnSync(NATS_SERVER, ['--version'], { encoding: 'utf8' });
+  return run.status === 0 ? run.stdout.trim() : undefined;
+}
 
 /**
  * A `nats-server -js` of a test's own, on a free loopback port with its own store directory:
- * tests may kill and restart it; the machine's shared server is never touched.
+ * tests (and benchmarks) may kill and restart it; the machine's shared server is never touched.
+ * No vitest here: `npm run bench` uses it too.
  */
 export interface TestNatsServer {
   readonly port: number;
@@ -105,26 +108,4 @@ export async function startNatsServer(extraArgs: readonly string[] = []): Promis
       await rm(storeDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * `describe` for suites that start their own `nats-server`; skipped with a loud warning when
- * the binary is missing (set NATS_SERVER_BIN), failed instead under CI=true.
- */
-export function describeWithNats(name: string, suite: () => void): void {
-  if (available) {
-    describe(name, suite);
-    return;
-  }
-  const problem = `nats-server (${NATS_SERVER}) is not installed (set NATS_SERVER_BIN)`;
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs nats-server', () => {
-        throw new Error(`${problem}; CI=true, so this suite fails instead of skipping`);
-      });
-    });
-    return;
-  }
-  console.warn(`\n*** SKIPPING "${name}": ${problem} ***\n`);
-  describe.skip(name, suite);
 }
