@@ -2,13 +2,12 @@
 // Estimation on :3003, each a `strata serve` process with a store of its own (PGlite in
 // ./.strata-services/<service>, or the PostgreSQL schema <service> with DATABASE_URL),
 // integrated only over NATS (NATS_URL, default nats://127.0.0.1:4222), which must be running.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { buildIfStale, root } from './build-if-stale.js';
+
 const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const services = [
   ['identity', 3001],
@@ -33,26 +32,8 @@ if (!reachable) {
   process.exit(1);
 }
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const item of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, item.name);
-    newest = Math.max(newest, item.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
 // Built when the sources are newer than the build, as `npm start` does.
-const built = path.join(root, 'dist/examples/devpie-services/identity.js');
-const sources = Math.max(
-  newestSource(path.join(root, 'src')),
-  newestSource(path.join(root, 'examples')),
-);
-if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-  process.stdout.write('Building Strata…\n');
-  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
+buildIfStale('dist/examples/devpie-services/identity.js');
 
 const children = services.map(([name, port]) => {
   const store = process.env.DATABASE_URL
