@@ -83,3 +83,18 @@ export class BusMessageTooLargeError extends StrataError {
 export class BusPublishRefusedError extends StrataError {
   readonly code = 'BUS_PUBLISH_REFUSED';
 }
+
+/**
+ * A publish to JetStream failed: the server refused it (`errCode`, JetStream's own error code),
+ * no stream takes its subject, or no ack came in time. The forwarder re-reads the stream's tail
+ * and publishes again from there.
+ */
+export class BusPublishError extends StrataError {
+  readonly code = 'BUS_PUBLISH_FAILED';
+  readonly errCode: number | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { readonly errCode?: number | undefined }) {
+    super(message, options);
+    this.errCode = options?.errCode;
+  }
+}

@@ -43,7 +43,7 @@ export interface BusForwarderStatus {
   readonly stream: string;
   readonly servers: readonly string[];
   readonly connected: boolean;
-  /** The stream's tail as the forwarder last saw or made it. */
+  /** The stream's tail as the forwarder last saw or made it (publishes in flight included). */
   readonly tail: StreamTail | undefined;
   readonly lastError: string | undefined;
 }
@@ -62,6 +62,9 @@ export interface BusForwarder {
 
 const RETRY = { baseDelayMs: 100, maxDelayMs: 2_000 };
 
+/** Events per batch the engine hands the forwarder. */
+const BATCH_SIZE = 500;
+
 /**
  * Forwards `events`, waiting out a bus outage (retried with backoff, not counted against the
  * engine's retries: only an event the stream can never take is worth parking) until it works,
@@ -74,9 +77,13 @@ async function forwardPatiently(
   signal: AbortSignal,
   onOutcome: (error: unknown) => void,
 ): Promise<void> {
+  // A full page means more follow at once: its acks can come back while the next is read. A
+  // shorter one is the head of the log, whose events must be in the stream before the
+  // checkpoint says so — else an outage then would go unnoticed until the next event.
+  const awaitAcks = events.length < BATCH_SIZE;
   for (let attempt = 1; ; attempt++) {
     try {
-      await relay.forward(events, store);
+      await relay.forward(events, store, { awaitAcks });
       onOutcome(undefined);
       return;
     } catch (error) {
@@ -117,6 +124,7 @@ export function createBusForwarder(options: BusForwarderOptions): BusForwarder {
   let lastError: string | undefined;
   const subscriber: SubscriberDefinition = {
     name: options.subscriberName ?? FORWARDER_SUBSCRIBER,
+    batchSize: BATCH_SIZE,
     async handle(events, context) {
       if (relay === undefined) throw new Error('The bus forwarder runs only after start()');
       await forwardPatiently(relay, events, context.store, stopping.signal, (error) => {
@@ -150,10 +158,11 @@ export function createBusForwarder(options: BusForwarderOptions): BusForwarder {
         await handles.nc.close();
         throw error;
       }
-      const { js, jsm } = handles;
+      const { nc, jsm } = handles;
       relay = createRelay({
-        js,
+        nc,
         jsm,
+        publishTimeoutMs,
         stream: stream.name,
         space: options,
         maxMsgSize: stream.maxMsgSize,
@@ -163,6 +172,9 @@ export function createBusForwarder(options: BusForwarderOptions): BusForwarder {
     },
     async stop() {
       stopping.abort();
+      // Acks still in flight are awaited, so the stream holds what the checkpoint says it does.
+      await relay?.settle();
+      relay?.close();
       await handles?.nc.close();
     },
     status: () => ({

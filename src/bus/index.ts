@@ -25,6 +25,7 @@ export { createBusForwarder, FORWARDER_SUBSCRIBER, streamSettings } from './forw
 export type { BusForwarder, BusForwarderOptions, BusForwarderStatus } from './forwarder.js';
 export {
   BusMessageTooLargeError,
+  BusPublishError,
   BusPublishRefusedError,
   BusStreamIncompatibleError,
 } from './errors.js';
@@ -34,7 +35,7 @@ export { connectJetStream } from './nats/connection.js';
 export type { JetStreamHandles, NatsConnectOptions } from './nats/connection.js';
 export { DEFAULT_STREAM_SETTINGS, ensureStream } from './nats/stream.js';
 export type { BusStreamSettings } from './nats/stream.js';
-export { publishChained } from './nats/publisher.js';
+export { chainedPublisher, type ChainedPublisher } from './nats/publisher.js';
 export { readTail } from './nats/tail.js';
 export type { StreamTail } from './nats/tail.js';
 export { createRelay } from './relay.js';

@@ -1,16 +1,20 @@
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 
 import { LOG_START, type Cursor, type EventStore, type StoredEvent } from '../store/index.js';
 import { BusMessageTooLargeError } from './errors.js';
+import { openAckInbox, type AckInbox } from './nats/ack-inbox.js';
 import { toBusMessage, type OutgoingBusMessage } from './nats/message.js';
-import { publishChained } from './nats/publisher.js';
+import { chainedPublisher, type ChainedPublisher } from './nats/publisher.js';
 import { readTail, type StreamTail } from './nats/tail.js';
 import type { SubjectSpace } from './subjects.js';
 
 /** What a relay needs: the JetStream handles, the stream, and how events become messages. */
 export interface RelayOptions {
-  readonly js: JetStreamClient;
+  readonly nc: NatsConnection;
   readonly jsm: JetStreamManager;
+  /** How long a publish waits for its ack, ms; default 5000. */
+  readonly publishTimeoutMs?: number;
   readonly stream: string;
   readonly space: SubjectSpace;
   readonly maxMsgSize: number;
@@ -30,8 +34,19 @@ export interface Relay {
    * it lacks (lost by the server, or a new stream) — chained on the stream's last sequence;
    * throws `BusMessageTooLargeError` at an event the stream cannot hold, after those before it.
    */
-  forward(events: readonly StoredEvent[], store: LogReader): Promise<void>;
-  /** The tail as last seen or made; `undefined` until read, or after a failure. */
+  forward(
+    events: readonly StoredEvent[],
+    store: LogReader,
+    options: { readonly awaitAcks: boolean },
+  ): Promise<void>;
+  /**
+   * Returns once every publish in flight is acknowledged or failed (a failure surfaces on the
+   * next `forward`).
+   */
+  settle(): Promise<void>;
+  /** Stops listening for acks (call after `settle`). */
+  close(): void;
+  /** The tail as last seen or made (publishes in flight included); `undefined` until read. */
   tail(): StreamTail | undefined;
 }
 
@@ -59,18 +74,28 @@ async function* between(store: LogReader, after: Cursor, before: Cursor) {
 const resumeAfter = (tail: StreamTail): Cursor | undefined =>
   tail.cursor ?? (tail.lastSeq === 0 ? LOG_START : undefined);
 
-/** A relay that resumes from the stream's tail (re-read after any failure). */
+/**
+ * A relay that resumes from the stream's tail (re-read after any failure). Its publishes stay
+ * in flight across `forward` calls unless asked to await their acks: while catching up, the
+ * next page is read and built as the last one's acks come back. A publish that fails after its
+ * call returned fails the next call, which re-reads the tail and fills the gap from the log.
+ */
 export function createRelay(options: RelayOptions): Relay {
-  const { js, jsm, stream, space, maxMsgSize, window } = options;
+  const { nc, jsm, stream, space, maxMsgSize, window, publishTimeoutMs = 5_000 } = options;
+  let inbox: AckInbox | undefined;
   let tail: StreamTail | undefined;
   // After reading the tail, the events between it and the batch may be missing from the stream.
   let fillGap = true;
 
+  let publisher: ChainedPublisher | undefined;
+
   async function publish(messages: readonly OutgoingBusMessage[]): Promise<void> {
-    const from = tail ?? (await readTail(jsm, stream));
-    const lastSeq = await publishChained(js, messages, from.lastSeq, window);
+    tail ??= await readTail(jsm, stream);
+    inbox ??= openAckInbox(nc, publishTimeoutMs);
+    publisher ??= chainedPublisher(inbox, tail.lastSeq, window);
+    await publisher.publish(messages);
     const last = messages.at(-1);
-    tail = last === undefined ? from : { lastSeq, cursor: last.cursor };
+    if (last !== undefined) tail = { lastSeq: publisher.lastSeq, cursor: last.cursor };
   }
 
   async function publishGap(
@@ -110,22 +135,32 @@ export function createRelay(options: RelayOptions): Relay {
     await publish(tooLarge === -1 ? messages : messages.slice(0, tooLarge));
     const rejected = messages[tooLarge];
     if (rejected !== undefined) {
+      await publisher?.drain();
       throw new BusMessageTooLargeError(rejected.eventId, rejected.size, maxMsgSize);
     }
   }
 
   return {
     tail: () => tail,
-    async forward(events, store) {
+    async forward(events, store, { awaitAcks }) {
       try {
         await forwardBatch(events, store);
+        if (awaitAcks) await publisher?.drain();
       } catch (error) {
         if (!(error instanceof BusMessageTooLargeError)) {
+          // Re-read the tail: what the stream lacks is published again from the log.
+          publisher = undefined;
           tail = undefined;
           fillGap = true;
         }
         throw error;
       }
+    },
+    async settle() {
+      await publisher?.drain().catch(() => undefined);
+    },
+    close() {
+      inbox?.close();
     },
   };
 }

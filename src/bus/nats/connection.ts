@@ -35,6 +35,9 @@ export async function connectJetStream(options: NatsConnectOptions): Promise<Jet
     name: options.name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
+    // Otherwise every request builds two Error objects up front (stack traces for a timeout
+    // that rarely comes): a third of the forwarder's CPU per publish.
+    noAsyncTraces: true,
   });
   const js = jetstream(nc, { timeout: options.timeoutMs });
   const jsm = await jetstreamManager(nc, { timeout: options.timeoutMs });

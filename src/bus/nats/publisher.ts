@@ -1,6 +1,7 @@
-import { JetStreamApiError, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
+import { JetStreamApiError } from '@nats-io/jetstream';
 
-import { BusPublishRefusedError } from '../errors.js';
+import { BusPublishError, BusPublishRefusedError } from '../errors.js';
+import type { AckInbox, StoredAck } from './ack-inbox.js';
 import type { OutgoingBusMessage } from './message.js';
 
 /** JetStream's error code for a publish whose expected last sequence is not the stream's. */
@@ -8,7 +9,11 @@ const WRONG_LAST_SEQUENCE = 10071;
 
 /** True when the server refused a publish because the stream's last sequence was another. */
 export const isWrongLastSequence = (error: unknown): boolean =>
-  error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE;
+  (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) ||
+  (error instanceof BusPublishError && error.errCode === WRONG_LAST_SEQUENCE);
+
+/** The header that makes JetStream refuse a publish unless the stream's last sequence is its value. */
+const EXPECTED_LAST_SEQUENCE = 'Nats-Expected-Last-Sequence';
 
 function refusal(error: unknown): unknown {
   if (isWrongLastSequence(error)) {
@@ -20,7 +25,7 @@ function refusal(error: unknown): unknown {
   return error;
 }
 
-function checkAck(ack: PubAck, expectedSeq: number, message: OutgoingBusMessage): void {
+function checkAck(ack: StoredAck, expectedSeq: number, message: OutgoingBusMessage): void {
   // A duplicate, or any other sequence, means the stream is not where this forwarder thought.
   if (ack.duplicate || ack.seq !== expectedSeq) {
     throw new BusPublishRefusedError(
@@ -30,42 +35,84 @@ function checkAck(ack: PubAck, expectedSeq: number, message: OutgoingBusMessage)
 }
 
 /**
- * Publishes `messages` in order after sequence `lastSeq`, each expecting the one before it as
- * the stream's last (so a stale forwarder, or a server that lost messages, is refused rather
- * than stored out of place), with at most `window` acks outstanding. Returns the new last
- * sequence; on the first failure waits for what is in flight, then throws (a refusal as
- * `BusPublishRefusedError`).
+ * Publishes messages in log order, each expecting the one before it as the stream's last (so a
+ * stale forwarder, or a server that lost messages, is refused rather than stored out of place),
+ * with at most `window` acks outstanding — across calls, so the next page can be read and
+ * built while the last one's acks come back.
  */
-export async function publishChained(
-  js: JetStreamClient,
-  messages: readonly OutgoingBusMessage[],
+export interface ChainedPublisher {
+  /**
+   * Issues `messages` after the last one issued; resolves once they are all sent and at most
+   * `window` await their ack. Throws the first failure of any earlier publish instead, after
+   * waiting for what is in flight (a refusal as `BusPublishRefusedError`).
+   */
+  publish(messages: readonly OutgoingBusMessage[]): Promise<void>;
+  /** Waits for every ack in flight; throws the first failure as `publish` does. */
+  drain(): Promise<void>;
+  /** The sequence the last issued message is stored at once acknowledged. */
+  readonly lastSeq: number;
+}
+
+/** A chained publisher continuing the stream after sequence `lastSeq`, its acks on `inbox`. */
+export function chainedPublisher(
+  inbox: AckInbox,
   lastSeq: number,
   window: number,
-): Promise<number> {
-  const inFlight = new Set<Promise<void>>();
+): ChainedPublisher {
+  let inFlight = 0;
   let failure: { error: unknown } | undefined;
   let seq = lastSeq;
-  for (const message of messages) {
-    if (failure !== undefined) break;
-    const expectedSeq = seq + 1;
-    // Issued synchronously in log order: the client writes each request before the next.
-    const ack = js
-      .publish(message.subject, message.payload, {
-        headers: message.headers,
-        expect: { lastSequence: seq },
-      })
-      .then((received) => {
-        checkAck(received, expectedSeq, message);
-      })
-      .catch((error: unknown) => {
-        failure ??= { error: refusal(error) };
-      })
-      .finally(() => inFlight.delete(ack));
-    inFlight.add(ack);
-    seq = expectedSeq;
-    if (inFlight.size >= window) await Promise.race(inFlight);
+  // Settled by the next ack to come back: what a full window, or a drain, waits for.
+  let nextAck: Promise<void> | undefined;
+  let resolveNextAck: (() => void) | undefined;
+  const ackReturned = (): Promise<void> =>
+    (nextAck ??= new Promise<void>((resolve) => {
+      resolveNextAck = resolve;
+    }));
+
+  async function waitUntilAtMost(count: number): Promise<void> {
+    while (inFlight > count) await ackReturned();
   }
-  await Promise.all(inFlight);
-  if (failure !== undefined) throw failure.error;
-  return seq;
+
+  async function throwAnyFailure(): Promise<void> {
+    if (failure === undefined) return;
+    await waitUntilAtMost(0);
+    throw failure.error;
+  }
+
+  return {
+    get lastSeq() {
+      return seq;
+    },
+    async publish(messages) {
+      for (const message of messages) {
+        if (failure !== undefined) await throwAnyFailure();
+        const expectedSeq = seq + 1;
+        // Issued synchronously in log order: the client writes each request before the next.
+        inFlight++;
+        message.headers.set(EXPECTED_LAST_SEQUENCE, String(seq));
+        void inbox
+          .publish(message.subject, message.payload, message.headers)
+          .then((received) => {
+            checkAck(received, expectedSeq, message);
+          })
+          .catch((error: unknown) => {
+            failure ??= { error: refusal(error) };
+          })
+          .finally(() => {
+            inFlight--;
+            const wake = resolveNextAck;
+            nextAck = resolveNextAck = undefined;
+            wake?.();
+          });
+        seq = expectedSeq;
+        if (inFlight >= window) await waitUntilAtMost(window - 1);
+      }
+      await throwAnyFailure();
+    },
+    async drain() {
+      await waitUntilAtMost(0);
+      await throwAnyFailure();
+    },
+  };
 }

@@ -16,6 +16,8 @@ import { ThingHappened } from '../../support/test-messages.js';
 import { appendMany, expectStreamIsTheLog } from './forwarder.contract.js';
 import { useForwarders } from './forwarder-fixture.js';
 
+const acked = { awaitAcks: true } as const;
+
 const until = async (check: () => Promise<boolean>, timeoutMs = 20_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -64,24 +66,40 @@ export function forwarderFaultsContract(db: () => TestDatabase): void {
           window: 8,
           parkedCursors: () => Promise.resolve(new Set()),
         });
-        return { relay, close: () => handles.nc.close() };
+        return {
+          relay,
+          close: async () => {
+            relay.close();
+            await handles.nc.close();
+          },
+        };
       };
       const zombie = await relayOn();
+      const pipelined = await relayOn();
       const current = await relayOn();
       try {
-        await zombie.relay.forward([], db().store); // reads the tail, as it did before it stalled
+        await zombie.relay.forward([], db().store, acked); // reads the tail, as it did before it stalled
+        await pipelined.relay.forward([], db().store, acked);
         const appended = await appendMany(db(), 5, 5);
         const fresh = (await collect(db().store.readAll())).slice(-5);
         expect(fresh.at(-1)?.cursor).toBe(appended);
-        await current.relay.forward(fresh, db().store);
-        await expect(zombie.relay.forward(fresh, db().store)).rejects.toBeInstanceOf(
+        await current.relay.forward(fresh, db().store, acked);
+        await expect(zombie.relay.forward(fresh, db().store, acked)).rejects.toBeInstanceOf(
           BusPublishRefusedError,
         );
         // Refused, it re-reads the stream's tail: the events are there, nothing is sent twice.
-        await zombie.relay.forward(fresh, db().store);
+        await zombie.relay.forward(fresh, db().store, acked);
+        // Not awaiting its acks, a stale relay hears of the refusal on its next call.
+        await pipelined.relay.forward(fresh, db().store, { awaitAcks: false });
+        await pipelined.relay.settle();
+        await expect(pipelined.relay.forward(fresh, db().store, acked)).rejects.toBeInstanceOf(
+          BusPublishRefusedError,
+        );
+        await pipelined.relay.forward(fresh, db().store, acked);
         await expectStreamIsTheLog(db(), nats().url, live.stream);
       } finally {
         await zombie.close();
+        await pipelined.close();
         await current.close();
       }
     });
