@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
 
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
+import {
+  AckPolicy,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import {
+  advisoryStreamName,
   busSubscriberName,
+  DEFAULT_ADVISORY_MAX_AGE_MS,
+  maxDeliveriesSubject,
   startBusConsumer,
   type BusConsumerOptions,
 } from '../../src/bus/index.js';
@@ -77,6 +86,33 @@ describePostgres('max-deliveries advisories kept in a stream', () => {
         version: 2,
         data: { orderId, totalCents: 1, currency: 'EUR' },
       });
+
+    it('keeps the advisories in <stream>_ADVISORIES, brought up to date at each start', async () => {
+      const handle: Options['handle'] = () => Promise.resolve();
+      await (await startBusConsumer(consumerOptions('packing', handle))).stop();
+      const weekly = await jsm.streams.info(advisoryStreamName(STREAM));
+      await (
+        await startBusConsumer({ ...consumerOptions('packing', handle), advisoryMaxAgeMs: 60_000 })
+      ).stop();
+      const { config } = await jsm.streams.info(advisoryStreamName(STREAM));
+      const packing = await jsm.consumers.info(advisoryStreamName(STREAM), 'packing');
+      await expect(
+        startBusConsumer({ ...consumerOptions('packing', handle), advisoryMaxAgeMs: 0 }),
+      ).rejects.toThrow('advisoryMaxAgeMs must be positive');
+      expect(advisoryStreamName(STREAM)).toBe('SHOP_ADVISORIES');
+      expect(weekly.config).toMatchObject({
+        subjects: ['$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.SHOP.*'],
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        max_age: nanos(DEFAULT_ADVISORY_MAX_AGE_MS),
+      });
+      expect(config.max_age).toBe(nanos(60_000));
+      expect(packing.config).toMatchObject({
+        filter_subject: maxDeliveriesSubject(STREAM, 'packing'),
+        ack_policy: AckPolicy.Explicit,
+        max_deliver: -1,
+      });
+    });
 
     it('parks a message given up while its consumer process was gone once it starts again', async () => {
       const proxy = await startTcpProxy(server.port);
