@@ -269,6 +269,7 @@ export type {
   SpecEvent,
 } from './testing/index.js';
 export {
+  advisoryStreamName,
   appSubjects,
   asyncApiDocument,
   BUS_HEADERS,

@@ -15,7 +15,7 @@ export interface DurableConsumerSpec {
   readonly durable: string;
   /** One subject (wildcards allowed): NATS 2.9 takes one filter subject per consumer. */
   readonly filterSubject: string;
-  /** Deliveries before the message is given up (and parked); default 5. */
+  /** Deliveries before the message is given up (and parked); default 5, -1 for never. */
   readonly maxDeliver?: number;
   /**
    * How long a delivery may go unacknowledged before it is redelivered; default 30 s. With a

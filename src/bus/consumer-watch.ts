@@ -1,63 +1,21 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 
 import { settleParkedRequest, type HandlingContext } from './consumer-handling.js';
-import { parkBusMessage, parkedBusRequests } from './consumer-parking.js';
+import { parkedBusRequests } from './consumer-parking.js';
 
-/** The JetStream advisory sent when a message of `durable` exhausted its deliveries. */
-export const maxDeliveriesSubject = (stream: string, durable: string): string =>
-  `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${durable}`;
-
-interface MaxDeliveriesAdvisory {
-  readonly stream_seq: number;
-  readonly deliveries: number;
-}
-
-/** What `watchParking` needs. */
-export interface ParkingWatchOptions {
+/** What `watchParkedRequests` needs. */
+export interface ParkedRequestsWatchOptions {
   readonly context: HandlingContext;
-  readonly connection: NatsConnection;
   readonly jsm: JetStreamManager;
   readonly stream: string;
-  readonly durables: readonly string[];
-  /** The last handler error per stream sequence, to park the message with. */
-  readonly lastErrors: Map<number, string>;
   readonly pollMs: number;
 }
 
-/**
- * Parks the messages the server gives up on (max-deliveries advisories: the message is read
- * back from the stream by sequence) and carries out operators' retry and skip requests.
- */
-export function watchParking(options: ParkingWatchOptions): { stop(): Promise<void> } {
-  const { context, connection, jsm, stream, lastErrors } = options;
-  const parkExhausted = async (advisory: MaxDeliveriesAdvisory) => {
-    const seq = advisory.stream_seq;
-    const stored = await jsm.streams.getMessage(stream, { seq });
-    if (stored === null) return;
-    const error = lastErrors.get(seq) ?? 'no handler error seen (acknowledgement timed out)';
-    lastErrors.delete(seq);
-    await parkBusMessage(
-      context.driver,
-      context.subscriber,
-      { subject: stored.subject, streamSequence: seq, headers: stored.header, data: stored.data },
-      {
-        error: `exhausted ${advisory.deliveries} deliveries: ${error}`,
-        attempts: advisory.deliveries,
-      },
-    );
-  };
-  const subscriptions: Subscription[] = options.durables.map((durable) =>
-    connection.subscribe(maxDeliveriesSubject(stream, durable), {
-      callback: (error, msg) => {
-        if (error !== null) {
-          context.report(error);
-          return;
-        }
-        parkExhausted(msg.json<MaxDeliveriesAdvisory>()).catch(context.report);
-      },
-    }),
-  );
+/** Carries out operators' retry and skip requests on the consumer's parked messages. */
+export function watchParkedRequests(options: ParkedRequestsWatchOptions): {
+  stop(): Promise<void>;
+} {
+  const { context, jsm, stream } = options;
   let stopped = false;
   let wake: () => void = () => undefined;
   const loop = (async () => {
@@ -80,7 +38,6 @@ export function watchParking(options: ParkingWatchOptions): { stop(): Promise<vo
     async stop() {
       stopped = true;
       wake();
-      for (const subscription of subscriptions) subscription.unsubscribe();
       await loop;
     },
   };

@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 
 import { createMessageRegistry, type EventDefinition } from '../messages/index.js';
@@ -9,10 +9,12 @@ import {
   type BusHandlerContext,
   type HandlingContext,
 } from './consumer-handling.js';
+import { startAdvisoryParking } from './consumer-advisories.js';
+import { DEFAULT_ADVISORY_MAX_AGE_MS, ensureAdvisoryCapture } from './consumer-advisory-stream.js';
 import { busSubscriberName } from './consumer-parking.js';
-import { watchParking } from './consumer-watch.js';
+import { watchParkedRequests } from './consumer-watch.js';
 import { DEFAULT_CONSUMER_SETTINGS, ensureDurableConsumer } from './consumer-setup.js';
-import { planConsumers } from './consumer-plan.js';
+import { planConsumers, type PlannedConsumer } from './consumer-plan.js';
 import { startPulls } from './consumer-pulls.js';
 import type { SubjectSpace } from './subjects.js';
 
@@ -47,6 +49,11 @@ export interface BusConsumerOptions<D extends EventDefinition> {
   readonly prefetch?: number;
   /** How often operators' retry and skip requests are looked for; default 500 ms. */
   readonly requestPollMs?: number;
+  /**
+   * How long `<stream>_ADVISORIES` keeps a max-deliveries advisory not yet parked, ms; default
+   * 7 days: a message exhausted while the consumer stays down longer is not parked.
+   */
+  readonly advisoryMaxAgeMs?: number;
   /** Applies a message; its writes go through `context.sql`, the inbox's transaction. */
   handle(message: BusMessageOf<D>, context: BusHandlerContext): Promise<void>;
   /** Told of every failed handling (it is retried or parked all the same). */
@@ -59,16 +66,49 @@ export interface BusConsumer {
   readonly subscriber: string;
   /** The durable consumers it pulls from, each with its filter subject. */
   readonly consumers: readonly { readonly durable: string; readonly filterSubject: string }[];
-  /** Stops pulling, lets the message in hand finish, and stops watching the parked list. */
+  /**
+   * Stops pulling messages and advisories, lets those in hand finish, and stops watching the
+   * parked list.
+   */
   stop(): Promise<void>;
+}
+
+/**
+ * The advisories' stream and consumers, then the durable consumers: the advisories are
+ * captured before the first pull, so none of this consumer's goes by unkept.
+ */
+async function ensureServerSide(
+  jsm: JetStreamManager,
+  options: BusConsumerOptions<EventDefinition>,
+  consumers: readonly PlannedConsumer[],
+  delivery: { readonly ackWaitMs: number; readonly backoffMs: readonly number[] },
+): Promise<void> {
+  const { stream } = options;
+  const { ackWaitMs } = delivery;
+  await ensureAdvisoryCapture(jsm, {
+    stream,
+    durables: consumers.map((spec) => spec.durable),
+    maxAgeMs: options.advisoryMaxAgeMs ?? DEFAULT_ADVISORY_MAX_AGE_MS,
+    ackWaitMs,
+  });
+  for (const spec of consumers) {
+    await ensureDurableConsumer(jsm, stream, {
+      ...spec,
+      ackWaitMs,
+      backoffMs: delivery.backoffMs.map((delay) => Math.max(delay, ackWaitMs)),
+      ...(options.maxDeliver === undefined ? {} : { maxDeliver: options.maxDeliver }),
+    });
+  }
 }
 
 /**
  * Starts a typed, durable pull consumer of the bus: each message decoded and validated by the
  * message definitions (older versions upcast), applied once through an inbox in the consumer's
  * own database, acked explicitly; failures are naked with backoff, and a message that exhausts
- * its deliveries (the JetStream advisory says so) or cannot be decoded is parked, where
- * `strata parked retry|skip bus:<durable> <sequence>` acts on it.
+ * its deliveries or cannot be decoded is parked, where `strata parked retry|skip bus:<durable>
+ * <sequence>` acts on it. JetStream's max-deliveries advisories are kept in a stream,
+ * `<stream>_ADVISORIES`, created here, so a message given up while no consumer process listened
+ * is parked when one starts.
  *
  * @example
  * const consumer = await startBusConsumer({
@@ -86,14 +126,8 @@ export async function startBusConsumer<D extends EventDefinition>(
   const ackWaitMs = options.ackWaitMs ?? DEFAULT_CONSUMER_SETTINGS.ackWaitMs;
   await migrate(driver);
   const jsm = await jetstreamManager(connection);
-  for (const spec of consumers) {
-    await ensureDurableConsumer(jsm, stream, {
-      ...spec,
-      ackWaitMs,
-      backoffMs: backoffMs.map((delay) => Math.max(delay, ackWaitMs)),
-      ...(options.maxDeliver === undefined ? {} : { maxDeliver: options.maxDeliver }),
-    });
-  }
+  const durables = consumers.map((spec) => spec.durable);
+  await ensureServerSide(jsm, options, consumers, { ackWaitMs, backoffMs });
   const context: HandlingContext = {
     driver,
     registry: createMessageRegistry(events),
@@ -103,22 +137,38 @@ export async function startBusConsumer<D extends EventDefinition>(
     report: (error) => options.onError?.(error),
   };
   const lastErrors = new Map<number, string>();
-  const durables = consumers.map((spec) => spec.durable);
   const pollMs = options.requestPollMs ?? 500;
-  const watch = watchParking({ context, connection, jsm, stream, durables, lastErrors, pollMs });
-  const pulls = await startPulls({
+  const advisories = await startAdvisoryParking({
+    context,
     connection,
+    jsm,
     stream,
     durables,
-    prefetch: options.prefetch ?? 16,
-    deliver: (msg) => handleDelivery(context, msg, lastErrors),
-    report: context.report,
+    lastErrors,
   });
+  const watch = watchParkedRequests({ context, jsm, stream, pollMs });
+  let pulls: Awaited<ReturnType<typeof startPulls>>;
+  try {
+    pulls = await startPulls({
+      connection,
+      stream,
+      durables,
+      prefetch: options.prefetch ?? 16,
+      deliver: (msg) => handleDelivery(context, msg, lastErrors),
+      report: context.report,
+    });
+  } catch (error) {
+    // A start that fails here is retried by the app: leave nothing running behind it.
+    await advisories.stop();
+    await watch.stop();
+    throw error;
+  }
   return {
     subscriber: context.subscriber,
     consumers,
     async stop() {
       await pulls.stop();
+      await advisories.stop();
       await watch.stop();
     },
   };

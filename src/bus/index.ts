@@ -17,7 +17,11 @@ export {
   ensureDurableConsumer,
 } from './consumer-setup.js';
 export type { DurableConsumerSpec } from './consumer-setup.js';
-export { maxDeliveriesSubject } from './consumer-watch.js';
+export {
+  advisoryStreamName,
+  DEFAULT_ADVISORY_MAX_AGE_MS,
+  maxDeliveriesSubject,
+} from './consumer-advisory-stream.js';
 export { BusConsumerMismatchError, UndecodableBusMessageError } from './errors.js';
 export { appSubjects, DEFAULT_SUBJECT_PREFIX, subjectOf, subjectToken } from './subjects.js';
 export type { SubjectSpace } from './subjects.js';
