@@ -64,26 +64,29 @@ export async function startAdvisoryParking(
     );
     lastErrors.delete(seq);
   };
+  const parkFrom = async (msg: JsMsg) => {
+    const advisory = advisoryOf(msg);
+    if (advisory === undefined) {
+      context.report(new Error(`not a max-deliveries advisory on ${msg.subject}`));
+      msg.term();
+      return;
+    }
+    try {
+      await park(advisory);
+      msg.ack();
+    } catch (error) {
+      context.report(error);
+      msg.nak(redeliveryDelayMs(context.backoffMs, msg.info.deliveryCount));
+    }
+  };
   return startPulls({
     connection: options.connection,
     stream: advisoryStreamName(stream),
     durables: options.durables,
     prefetch: 16,
     report: context.report,
-    async deliver(msg) {
-      const advisory = advisoryOf(msg);
-      if (advisory === undefined) {
-        context.report(new Error(`not a max-deliveries advisory on ${msg.subject}`));
-        msg.term();
-        return;
-      }
-      try {
-        await park(advisory);
-        msg.ack();
-      } catch (error) {
-        context.report(error);
-        msg.nak(redeliveryDelayMs(context.backoffMs, msg.info.deliveryCount));
-      }
+    async deliver(msgs) {
+      for (const msg of msgs) await parkFrom(msg);
     },
   });
 }

@@ -42,48 +42,102 @@ const rawOf = (msg: JsMsg): RawBusMessage => ({
   data: msg.data,
 });
 
-/**
- * Handles one delivery: decodes it (an undecodable message is parked and terminated, since no
- * redelivery can help), applies it once through the inbox, then acks; a failing handler naks
- * with the backoff's delay, never a bare nak, and its error is kept for the max-deliveries
- * advisory to park the message with.
- */
-export async function handleDelivery(
-  context: HandlingContext,
-  msg: JsMsg,
-  lastErrors: Map<number, string>,
-): Promise<void> {
+/** Decodes a delivery; one that cannot be decoded is parked and terminated (no redelivery helps). */
+async function decodeOrPark(context: HandlingContext, msg: JsMsg): Promise<BusMessage | undefined> {
   const raw = rawOf(msg);
-  const { deliveryCount } = msg.info;
-  let message: BusMessage;
   try {
-    message = decodeBusMessage(raw, context.registry);
+    return decodeBusMessage(raw, context.registry);
   } catch (error) {
     context.report(error);
     await parkBusMessage(context.driver, context.subscriber, raw, {
       error: describe(error),
-      attempts: deliveryCount,
+      attempts: msg.info.deliveryCount,
     });
     msg.term();
-    return;
+    return undefined;
   }
+}
+
+interface Delivery {
+  readonly msg: JsMsg;
+  readonly message: BusMessage;
+}
+
+/** Applies `delivery` inside `sql` unless the inbox has it already. */
+async function applyOnce(
+  context: HandlingContext,
+  sql: SqlExecutor,
+  { msg, message }: Delivery,
+  working: () => void,
+): Promise<void> {
+  if (!(await enterInbox(sql, context.subscriber, message))) return;
+  await context.handle(message, { sql, deliveryCount: msg.info.deliveryCount, working });
+}
+
+/**
+ * Applies one delivery in a transaction of its own, then acks; a failing handler naks with
+ * the backoff's delay, never a bare nak, and its error is kept for the max-deliveries advisory
+ * to park the message with.
+ */
+async function applyAlone(
+  context: HandlingContext,
+  delivery: Delivery,
+  lastErrors: Map<number, string>,
+): Promise<void> {
+  const { msg } = delivery;
   try {
-    await context.driver.transaction(async (sql) => {
-      if (!(await enterInbox(sql, context.subscriber, message))) return;
-      await context.handle(message, {
-        sql,
-        deliveryCount,
-        working: () => {
-          msg.working();
-        },
-      });
-    });
+    await context.driver.transaction((sql) =>
+      applyOnce(context, sql, delivery, () => {
+        msg.working();
+      }),
+    );
     lastErrors.delete(msg.seq);
     msg.ack();
   } catch (error) {
     context.report(error);
     lastErrors.set(msg.seq, describe(error));
-    msg.nak(redeliveryDelayMs(context.backoffMs, deliveryCount));
+    msg.nak(redeliveryDelayMs(context.backoffMs, msg.info.deliveryCount));
+  }
+}
+
+/**
+ * Handles the deliveries that arrived together, in order: decodes each (an undecodable one is
+ * parked), applies them once through the inbox in one transaction — one commit for the lot, so
+ * a burst does not queue behind a commit per message — then acks them. If any handler fails
+ * (or the commit does), that transaction is rolled back and each is applied again in one of its
+ * own, so the others go through and only the failing one is naked.
+ */
+export async function handleDeliveries(
+  context: HandlingContext,
+  msgs: readonly JsMsg[],
+  lastErrors: Map<number, string>,
+): Promise<void> {
+  const deliveries: Delivery[] = [];
+  for (const msg of msgs) {
+    const message = await decodeOrPark(context, msg);
+    if (message !== undefined) deliveries.push({ msg, message });
+  }
+  const [only] = deliveries;
+  if (only === undefined) return;
+  if (deliveries.length === 1) {
+    await applyAlone(context, only, lastErrors);
+    return;
+  }
+  // A long handler keeps every message of the batch from being redelivered meanwhile.
+  const working = () => {
+    for (const { msg } of deliveries) msg.working();
+  };
+  try {
+    await context.driver.transaction(async (sql) => {
+      for (const delivery of deliveries) await applyOnce(context, sql, delivery, working);
+    });
+  } catch {
+    for (const delivery of deliveries) await applyAlone(context, delivery, lastErrors);
+    return;
+  }
+  for (const { msg } of deliveries) {
+    lastErrors.delete(msg.seq);
+    msg.ack();
   }
 }
 

@@ -5,7 +5,7 @@ import { createMessageRegistry, type EventDefinition } from '../messages/index.j
 import { migrate, type SqlDriver } from '../store/index.js';
 import type { BusMessageOf } from './consumer-decode.js';
 import {
-  handleDelivery,
+  handleDeliveries,
   type BusHandlerContext,
   type HandlingContext,
 } from './consumer-handling.js';
@@ -43,8 +43,9 @@ export interface BusConsumerOptions<D extends EventDefinition> {
    */
   readonly backoffMs?: readonly number[];
   /**
-   * Messages pulled ahead of the handler; default 16. Their ack wait runs while they wait, so
-   * keep `prefetch × handling time` well under `ackWaitMs`.
+   * Messages pulled ahead of the handler, and most applied in one transaction; default 16.
+   * Their ack wait runs while they wait, so keep `2 × prefetch × handling time` well under
+   * `ackWaitMs`.
    */
   readonly prefetch?: number;
   /** How often operators' retry and skip requests are looked for; default 500 ms. */
@@ -154,7 +155,7 @@ export async function startBusConsumer<D extends EventDefinition>(
       stream,
       durables,
       prefetch: options.prefetch ?? 16,
-      deliver: (msg) => handleDelivery(context, msg, lastErrors),
+      deliver: (msgs) => handleDeliveries(context, msgs, lastErrors),
       report: context.report,
     });
   } catch (error) {
