@@ -13,6 +13,8 @@ export interface LatencyOptions {
   readonly consumerDriver: SqlDriver;
   readonly rate: number;
   readonly seconds: number;
+  /** Seconds appended at the same rate first and not timed: connections, JIT, first pulls. */
+  readonly warmupSeconds: number;
 }
 
 const sleep = (ms: number) => new Promise((settle) => setTimeout(settle, ms));
@@ -21,7 +23,7 @@ const sleep = (ms: number) => new Promise((settle) => setTimeout(settle, ms));
  * Appends one event at a time at `rate` events/s for `seconds` while a forwarder relays the log
  * to the bus, consumed at once by `startBusConsumer` (inbox in `consumerDriver`) and by a plain
  * ordered JetStream consumer; times each event from its append's commit (the append resolved) to
- * the helper's handler, and to the plain consumer's loop. Returns for each the latencies in ms,
+ * the helper's handler, and to the plain consumer's loop, after a warm-up of the same load. Returns for each the latencies in ms,
  * sorted, and how many events never arrived within 10 s of the last append.
  */
 export async function busLatency(options: LatencyOptions) {
@@ -62,16 +64,17 @@ export async function busLatency(options: LatencyOptions) {
   });
   try {
     const total = rate * seconds;
+    const warmup = rate * options.warmupSeconds;
     const appends: Promise<void>[] = [];
     const started = performance.now();
-    for (let index = 0; index < total; index++) {
+    for (let index = 0; index < warmup + total; index++) {
       const wait = started + (index * 1000) / rate - performance.now();
       if (wait > 0) await sleep(wait);
       // Not awaited: a slow append must not hold back the schedule (an open workload).
       const streamId = `live-${index}`;
       appends.push(
         store.appendToStream(streamId, [taskAdded(index)]).then(() => {
-          appendedAt.set(streamId, performance.now());
+          if (index >= warmup) appendedAt.set(streamId, performance.now());
         }),
       );
     }
