@@ -13,9 +13,9 @@ import {
   appOf,
   pgliteStore,
   postgresStore,
-  runReadmeSession,
   useDevpieServices,
 } from '../support/devpie-services.js';
+import { runReadmeSession } from '../support/devpie-session.js';
 import { buildGoProgram, describeWithGo } from '../support/go-toolchain.js';
 import { freePort } from '../support/nats-server.js';
 import { describePostgres } from '../support/postgres.js';
