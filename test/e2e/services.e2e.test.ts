@@ -4,144 +4,33 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
 
-import { readUntil } from '../support/async.js';
 import { untilExit } from '../support/child-process.js';
-import { buildGoProgram, describeWithGo } from '../support/go-toolchain.js';
 import { describeWithNats } from '../support/describe-with-nats.js';
-import { freePort, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
-import { runStrata, startServer, type ServerProcess } from '../support/strata-process.js';
+import {
+  appOf,
+  pgliteStore,
+  postgresStore,
+  useDevpieServices,
+} from '../support/devpie-services.js';
+import { runReadmeSession } from '../support/devpie-session.js';
+import { buildGoProgram, describeWithGo } from '../support/go-toolchain.js';
+import { freePort } from '../support/nats-server.js';
+import { describePostgres } from '../support/postgres.js';
+import { runStrata } from '../support/strata-process.js';
 
-const SERVICES = ['identity', 'projects', 'estimation'] as const;
-type Service = (typeof SERVICES)[number];
-const appOf = (service: Service) =>
-  fileURLToPath(new URL(`../../examples/devpie-services/${service}.ts`, import.meta.url));
 const START_SERVICES = fileURLToPath(new URL('../../scripts/start-services.js', import.meta.url));
 const GO_SUBSCRIBER = fileURLToPath(new URL('../../examples/go-subscriber', import.meta.url));
 
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
-
-async function answer(response: Response): Promise<Answer> {
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-const post = async (url: string, command: string, body: unknown) =>
-  answer(
-    await fetch(`${url}/commands/${command}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
-  );
-
-const query = async (url: string, name: string, params: Record<string, string>) =>
-  answer(await fetch(`${url}/queries/${name}?${new URLSearchParams(params).toString()}`));
-
-/** Until the query answers 200 with a body that `done` accepts. */
-const untilAnswered = (
-  url: string,
-  name: string,
-  params: Record<string, string>,
-  done: (body: Record<string, unknown>) => boolean = () => true,
-) =>
-  readUntil(
-    () => query(url, name, params),
-    ({ status, body }) => status === 200 && done(body),
-  );
-
-describeWithNats('devpie as three services integrated over the bus', () => {
-  let nats: TestNatsServer;
-  let dataDir: string;
-  const servers = new Map<Service, ServerProcess>();
-  const urlOf = (service: Service) => servers.get(service)!.url;
-
-  beforeAll(async () => {
-    [nats, dataDir] = await Promise.all([
-      startNatsServer(),
-      mkdtemp(path.join(tmpdir(), 'strata-services-')),
-    ]);
-    // Projects and Estimation read each other's streams: started together, each waits for
-    // the other's stream to appear.
-    await Promise.all(
-      SERVICES.map(async (service) => {
-        const server = await startServer(
-          ['--app', appOf(service), '--data-dir', path.join(dataDir, service)],
-          { NATS_URL: nats.url },
-        );
-        servers.set(service, server);
-      }),
-    );
-  }, 60_000);
-
-  afterAll(async () => {
-    const codes = await Promise.all([...servers.values()].map((server) => server.stop()));
-    await nats.destroy();
-    await rm(dataDir, { recursive: true, force: true });
-    expect(codes).toEqual(SERVICES.map(() => 0));
-  });
+// The two modes run one after the other (a file's suites do): six services and two
+// nats-servers at once would crowd a small machine. Each serves on a port of its own choosing.
+describeWithNats('devpie as three services integrated over the bus, on PGlite', () => {
+  const { nats, urlOf } = useDevpieServices(pgliteStore());
 
   it('runs the README session across the three ports', async () => {
-    const [identity, projects, estimation] = SERVICES.map(urlOf) as [string, string, string];
-    const registered = await post(identity, 'identity.RegisterUser', {
-      userId: 'ada',
-      email: 'ada@example.com',
-      name: 'Ada Lovelace',
-    });
-    expect(registered).toMatchObject({ status: 200, body: { streamId: 'user-ada', version: 1 } });
-
-    // Projects has no Identity of its own: its replica of users fills from the bus.
-    const stranger = await post(projects, 'projects.CreateProject', {
-      projectId: 'hermes',
-      ownerId: 'bob',
-      name: 'Hermes',
-    });
-    expect(stranger).toMatchObject({ status: 422, body: { code: 'OWNER_NOT_FOUND' } });
-    await untilAnswered(projects, 'identity.GetUser', { userId: 'ada' });
-    const created = await post(projects, 'projects.CreateProject', {
-      projectId: 'apollo',
-      ownerId: 'ada',
-      name: 'Apollo',
-    });
-    expect(created).toMatchObject({ status: 200, body: { streamId: 'project-apollo' } });
-    const added = await post(projects, 'projects.AddTask', {
-      projectId: 'apollo',
-      taskId: 'design',
-      title: 'Design the lander',
-    });
-    expect(added).toMatchObject({ status: 200, body: { version: 2 } });
-
-    // Estimation opens the estimation from `projects.TaskAdded` received from NATS, and checks
-    // the task against its own replica of the projects.
-    const task = { projectId: 'apollo', taskId: 'design' };
-    const opened = await untilAnswered(estimation, 'estimation.GetEstimate', task);
-    expect(opened.body).toMatchObject({ ...task, points: null });
-    await untilAnswered(estimation, 'projects.GetProject', { projectId: 'apollo' }, (body) =>
-      JSON.stringify(body.tasks).includes('"design"'),
-    );
-    const estimated = await post(estimation, 'estimation.EstimateTask', { ...task, points: 8 });
-    expect(estimated).toMatchObject({
-      status: 200,
-      body: { streamId: 'estimation-apollo.design', version: 2 },
-    });
-    expect(estimated.body.events).toEqual([
-      expect.objectContaining({ type: 'estimation.TaskEstimated' }),
-    ]);
-
-    // And the estimate comes back to Projects over the bus.
-    const project = await untilAnswered(
-      projects,
-      'projects.GetProject',
-      { projectId: 'apollo' },
-      (body) => body.totalEstimate === 8,
-    );
-    expect(project.body).toMatchObject({
-      ownerId: 'ada',
-      tasks: [{ taskId: 'design', title: 'Design the lander', status: 'open', estimate: 8 }],
-    });
+    await runReadmeSession(urlOf);
   });
 
   describeWithGo('with the Go subscriber', () => {
@@ -150,7 +39,7 @@ describeWithNats('devpie as three services integrated over the bus', () => {
       try {
         const binary = path.join(buildDir, 'go-subscriber');
         await buildGoProgram(GO_SUBSCRIBER, binary);
-        const args = ['-server', nats.url, '-subject', 'strata.identity.>', '-durable', 'go'];
+        const args = ['-server', nats().url, '-subject', 'strata.identity.>', '-durable', 'go'];
         const child = spawn(binary, [...args, '-count', '1'], { stdio: 'pipe' });
         let stdout = '';
         let stderr = '';
@@ -164,6 +53,45 @@ describeWithNats('devpie as three services integrated over the bus', () => {
         await rm(buildDir, { recursive: true, force: true });
       }
     }, 180_000);
+  });
+});
+
+describePostgres('devpie as three services integrated over the bus, on PostgreSQL', () => {
+  describeWithNats('with nats-server', () => {
+    const store = postgresStore();
+    const { urlOf } = useDevpieServices(store);
+
+    it('runs the README session across the three ports, each service in its own schema', async () => {
+      await runReadmeSession(urlOf);
+      // Each service's log is in the schema named after it: its own events, and the copies its
+      // replicas made of those it consumes from the others over the bus.
+      const client = new pg.Client({ connectionString: store.database().url });
+      await client.connect();
+      try {
+        const typesIn = async (schema: string) =>
+          (
+            await client.query<{ type: string }>(
+              `SELECT DISTINCT type FROM ${schema}.events ORDER BY type`,
+            )
+          ).rows.map((row) => row.type);
+        expect(await typesIn('identity')).toEqual(['identity.UserRegistered']);
+        expect(await typesIn('projects')).toEqual([
+          'estimation.EstimationOpened',
+          'estimation.TaskEstimated',
+          'identity.UserRegistered',
+          'projects.ProjectCreated',
+          'projects.TaskAdded',
+        ]);
+        expect(await typesIn('estimation')).toEqual([
+          'estimation.EstimationOpened',
+          'estimation.TaskEstimated',
+          'projects.ProjectCreated',
+          'projects.TaskAdded',
+        ]);
+      } finally {
+        await client.end();
+      }
+    });
   });
 });
 

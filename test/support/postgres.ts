@@ -77,6 +77,30 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
+/** A database of the test server's own, as `createFreshDatabase` made it. */
+export interface FreshDatabase {
+  readonly name: string;
+  /** `TEST_DATABASE_URL` with this database in place of its own. */
+  readonly url: string;
+}
+
+/**
+ * Creates a database no other run uses, for suites whose schema names are fixed (an app run
+ * as services, each in the schema named after it): nothing else on the server can collide.
+ */
+export async function createFreshDatabase(prefix = 'strata_test'): Promise<FreshDatabase> {
+  const name = uniqueSchemaName(prefix);
+  await withAdminClient((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
+/** Drops database `name`, ending the sessions still on it. */
+export async function dropDatabase(name: string): Promise<void> {
+  await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
 /** A session of the shared server, as `pg_stat_activity` shows it. */
 export interface ServerSession {
   readonly pid: number;
