@@ -53,9 +53,11 @@ async function underLease(
 ): Promise<'again' | 'stopping' | 'failed'> {
   const { status, signal } = context;
   // An object, not a `let`: the callback sets it while the loop runs.
-  const held = { lost: false };
+  const held = { lost: false, releasing: false };
   context.notify({ kind: 'lease-acquired' });
   void lease.lost.then(() => {
+    // Giving the lease back ends its session too: that is no loss to report.
+    if (held.releasing) return;
     held.lost = true;
     context.notify({ kind: 'lease-lost' });
     signal.wake();
@@ -76,6 +78,7 @@ async function underLease(
     await context.pause(Math.min(context.leaseRetryMs, 1_000)).catch(() => undefined);
     return 'again';
   } finally {
+    held.releasing = true;
     await lease.release();
     if (!held.lost) context.notify({ kind: 'lease-released' });
   }

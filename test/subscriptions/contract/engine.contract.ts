@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { StoredEvent } from '../../../src/store/index.js';
+import { createPostgresEventStore, type StoredEvent } from '../../../src/store/index.js';
 import {
   createSubscriptionEngine,
   type SubscriberDefinition,
@@ -229,6 +229,37 @@ export function engineContract(db: () => TestDatabase): void {
       last = await store.appendToStream(`${category}-1`, [happened(2)]);
       expect(await b.waitUntilCaughtUp(subscriber, last.cursor!, 10_000)).toBe(true);
       expect(handledBy).toEqual(['a', 'b']);
+    });
+
+    it('reports a lease given back on stop as released, never as lost', async () => {
+      const { category, subscriber } = scenario('release');
+      const activities: string[] = [];
+      // On PostgreSQL a store of its own, closed after the stop as `strata serve` closes its
+      // store: the lease's session ending then is not a loss either.
+      const store =
+        db().kind === 'pg'
+          ? await createPostgresEventStore({ driver: db().openSecondDriver(), migrate: false })
+          : db().store;
+      const engine = createSubscriptionEngine({
+        store,
+        subscribers: [
+          { name: subscriber, filter: { categories: [category] }, handle: () => Promise.resolve() },
+        ],
+        pollIntervalMs: 100,
+        onActivity: (name, activity) => {
+          if (name === subscriber) activities.push(activity.kind);
+        },
+      });
+      engine.start();
+      await readUntil(
+        () => engine.statusOf(subscriber),
+        ({ state }) => state === 'live',
+      );
+      await engine.stop();
+      if (store !== db().store) await store.close();
+      // The lost-lease notice, when it comes, comes a tick after the session ends.
+      await new Promise((settle) => setTimeout(settle, 50));
+      expect(activities).toEqual(['lease-acquired', 'lease-released']);
     });
   });
 }
