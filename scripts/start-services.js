@@ -1,7 +1,8 @@
-// `npm run start:services`: devpie as three services, Identity on :3001, Projects on :3002 and
-// Estimation on :3003, each a `strata serve` process with a store of its own (PGlite in
-// ./.strata-services/<service>, or the PostgreSQL schema <service> with DATABASE_URL),
-// integrated only over NATS (NATS_URL, default nats://127.0.0.1:4222), which must be running.
+// `npm run start:services [-- --base-port N]`: devpie as three services, Identity on :3001,
+// Projects on :3002 and Estimation on :3003 (N, N + 1, N + 2), each a `strata serve` process
+// with a store of its own (PGlite in ./.strata-services/<service>, or the PostgreSQL schema
+// <service> with DATABASE_URL), integrated only over NATS (NATS_URL, default
+// nats://127.0.0.1:4222), which must be running.
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import path from 'node:path';
@@ -9,10 +10,25 @@ import path from 'node:path';
 import { buildIfStale, root } from './build-if-stale.js';
 
 const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** `--base-port N` (Identity on N, Projects on N + 1, Estimation on N + 2); default 3001. */
+function basePort(args) {
+  const at = args.findIndex((arg) => arg === '--base-port' || arg.startsWith('--base-port='));
+  if (at === -1) return 3001;
+  const text = args[at].includes('=') ? args[at].split('=')[1] : args[at + 1];
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65_533) {
+    process.stderr.write(`--base-port must be a whole number from 1 to 65533, not ${text}\n`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const base = basePort(process.argv.slice(2));
 const services = [
-  ['identity', 3001],
-  ['projects', 3002],
-  ['estimation', 3003],
+  ['identity', base],
+  ['projects', base + 1],
+  ['estimation', base + 2],
 ];
 
 const first = new URL(natsUrl.split(',')[0].trim());

@@ -1,31 +1,32 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { untilExit } from '../support/child-process.js';
+import { collectOutput, killHard, untilExit, untilPrinted } from '../support/child-process.js';
 import { describeWithNats } from '../support/describe-with-nats.js';
-import {
-  appOf,
-  pgliteStore,
-  postgresStore,
-  useDevpieServices,
-} from '../support/devpie-services.js';
+import { appOf, pgliteStore, useDevpieServices } from '../support/devpie-services.js';
 import { runReadmeSession } from '../support/devpie-session.js';
 import { buildGoProgram, describeWithGo } from '../support/go-toolchain.js';
-import { freePort } from '../support/nats-server.js';
-import { describePostgres } from '../support/postgres.js';
+import { freePort, startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import {
+  createFreshDatabase,
+  describePostgres,
+  dropDatabase,
+  type FreshDatabase,
+} from '../support/postgres.js';
 import { runStrata } from '../support/strata-process.js';
 
 const START_SERVICES = fileURLToPath(new URL('../../scripts/start-services.js', import.meta.url));
 const GO_SUBSCRIBER = fileURLToPath(new URL('../../examples/go-subscriber', import.meta.url));
 
 // The two modes run one after the other (a file's suites do): six services and two
-// nats-servers at once would crowd a small machine. Each serves on a port of its own choosing.
+// nats-servers at once would crowd a small machine. On PGlite the services run from source on
+// ports of their own choosing; on PostgreSQL through `npm run start:services` itself.
 describeWithNats('devpie as three services integrated over the bus, on PGlite', () => {
   const { nats, urlOf } = useDevpieServices(pgliteStore());
 
@@ -56,16 +57,50 @@ describeWithNats('devpie as three services integrated over the bus, on PGlite', 
   });
 });
 
-describePostgres('devpie as three services integrated over the bus, on PostgreSQL', () => {
+describePostgres('npm run start:services on PostgreSQL, as a user runs it', () => {
   describeWithNats('with nats-server', () => {
-    const store = postgresStore();
-    const { urlOf } = useDevpieServices(store);
+    let nats: TestNatsServer;
+    let database: FreshDatabase;
+    let child: ChildProcess;
+    let output: () => string;
+    let base: number;
+
+    beforeAll(async () => {
+      [nats, database, base] = await Promise.all([
+        startNatsServer(),
+        createFreshDatabase('strata_services'),
+        freePort(),
+      ]);
+      // The script itself: it builds dist/ when stale, then runs three `strata serve` from it.
+      child = spawn(process.execPath, [START_SERVICES, '--base-port', String(base)], {
+        env: { ...process.env, DATABASE_URL: database.url, NATS_URL: nats.url },
+        stdio: 'pipe',
+      });
+      output = collectOutput(child);
+      for (const [service, port] of [
+        ['identity', base],
+        ['projects', base + 1],
+        ['estimation', base + 2],
+      ] as const) {
+        const serving = new RegExp(
+          `Strata is serving ${service} at http://127\\.0\\.0\\.1:${port}`,
+        );
+        await untilPrinted(child, output, serving, 90_000);
+      }
+    }, 120_000);
+
+    afterAll(async () => {
+      if (child.exitCode === null) await killHard(child);
+      await nats.destroy();
+      await dropDatabase(database.name);
+    });
 
     it('runs the README session across the three ports, each service in its own schema', async () => {
-      await runReadmeSession(urlOf);
+      const port = { identity: base, projects: base + 1, estimation: base + 2 };
+      await runReadmeSession((service) => `http://127.0.0.1:${port[service]}`);
       // Each service's log is in the schema named after it: its own events, and the copies its
       // replicas made of those it consumes from the others over the bus.
-      const client = new pg.Client({ connectionString: store.database().url });
+      const client = new pg.Client({ connectionString: database.url });
       await client.connect();
       try {
         const typesIn = async (schema: string) =>
@@ -91,6 +126,13 @@ describePostgres('devpie as three services integrated over the bus, on PostgreSQ
       } finally {
         await client.end();
       }
+    });
+
+    it('stops all three on Ctrl-C with code 0, giving every lease back without a warning', async () => {
+      child.kill('SIGINT');
+      expect(await untilExit(child, 30_000), output()).toBe(0);
+      expect(output().match(/\] Stopped\./g)).toHaveLength(3);
+      expect(output()).not.toMatch(/lost its lease/);
     });
   });
 });

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from 'vitest';
 
 import { startNatsServer, type TestNatsServer } from './nats-server.js';
-import { createFreshDatabase, dropDatabase, type FreshDatabase } from './postgres.js';
 import { startServer, type ServerProcess } from './strata-process.js';
 
 /** The services `npm run start:services` runs, in its order. */
@@ -41,28 +40,6 @@ export function pgliteStore(): ServicesStore {
     },
     async remove() {
       if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * A fresh PostgreSQL database, each service in the schema named after it (start:services with
- * DATABASE_URL); the database is dropped at the end, so the fixed schema names never collide.
- */
-export function postgresStore(): ServicesStore & { readonly database: () => FreshDatabase } {
-  let database: FreshDatabase | undefined;
-  return {
-    async open() {
-      const fresh = await createFreshDatabase('strata_services');
-      database = fresh;
-      return (service) => ({ args: ['--schema', service], env: { DATABASE_URL: fresh.url } });
-    },
-    async remove() {
-      if (database !== undefined) await dropDatabase(database.name);
-    },
-    database() {
-      if (database === undefined) throw new Error('the database is created in beforeAll');
-      return database;
     },
   };
 }
