@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 
 import { busSubscriberName, startBusConsumer } from '../../src/bus/index.js';
 import { migrate } from '../../src/store/index.js';
@@ -16,7 +13,7 @@ import {
   publishForwarded,
 } from '../support/bus-messages.js';
 import { describeWithNats } from '../support/describe-with-nats.js';
-import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import { useBusServer } from '../support/bus-server.js';
 import { useTestDatabase, type DriverKind } from '../support/test-database.js';
 
 const order = (orderId: string) => ({
@@ -29,18 +26,11 @@ const order = (orderId: string) => ({
 for (const kind of ['pglite', 'pg'] as DriverKind[]) {
   describeWithNats(`a bus consumer taking a burst (${kind})`, () => {
     const db = useTestDatabase(kind);
-    let server: TestNatsServer;
-    let nc: NatsConnection;
+    const bus = useBusServer();
 
     beforeAll(async () => {
-      server = await startNatsServer();
-      nc = await connect({ servers: server.url });
       await migrate(db().driver);
       await db().driver.exec('CREATE TABLE orders (order_id text PRIMARY KEY, tx text)');
-    });
-    afterAll(async () => {
-      await nc.close();
-      await server.destroy();
     });
 
     const rows = (stream: string) =>
@@ -51,12 +41,12 @@ for (const kind of ['pglite', 'pg'] as DriverKind[]) {
 
     it('applies a backlog in far fewer transactions than messages, each once, in order', async () => {
       const stream = 'BURST';
-      await createBusStream(nc, stream);
+      await createBusStream(bus.nc, stream);
       const ids = Array.from({ length: 200 }, (_, n) => `${stream}-${String(n).padStart(3, '0')}`);
-      for (const id of ids) await publishForwarded(nc, order(id));
+      for (const id of ids) await publishForwarded(bus.nc, order(id));
       const handled: string[] = [];
       const consumer = await startBusConsumer({
-        connection: nc,
+        connection: bus.nc,
         driver: db().driver,
         stream,
         durable: 'burst',
@@ -82,18 +72,18 @@ for (const kind of ['pglite', 'pg'] as DriverKind[]) {
         expect(transactions).toBeGreaterThanOrEqual(13);
       } finally {
         await consumer.stop();
-        await (await jetstreamManager(nc)).streams.delete(stream);
+        await bus.jsm.streams.delete(stream);
       }
     });
 
     it('lets the rest of a batch through when one message of it keeps failing, and parks that one', async () => {
       const stream = 'MIXED';
-      await createBusStream(nc, stream);
+      await createBusStream(bus.nc, stream);
       const ids = Array.from({ length: 30 }, (_, n) => `${stream}-${String(n).padStart(3, '0')}`);
       const poison = ids[12]!;
-      for (const id of ids) await publishForwarded(nc, order(id));
+      for (const id of ids) await publishForwarded(bus.nc, order(id));
       const consumer = await startBusConsumer({
-        connection: nc,
+        connection: bus.nc,
         driver: db().driver,
         stream,
         durable: 'mixed',
@@ -128,7 +118,7 @@ for (const kind of ['pglite', 'pg'] as DriverKind[]) {
         expect(inbox?.count).toBe(ids.length - 1);
       } finally {
         await consumer.stop();
-        await (await jetstreamManager(nc)).streams.delete(stream);
+        await bus.jsm.streams.delete(stream);
       }
     });
   });

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import {
-  AckPolicy,
-  jetstreamManager,
-  RetentionPolicy,
-  StorageType,
-  type JetStreamManager,
-} from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import { AckPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -22,14 +16,9 @@ import {
 import { createPgDriver, migrate, type SqlDriver } from '../../src/store/index.js';
 import { createParkedEvents } from '../../src/subscriptions/index.js';
 import { readUntil } from '../support/async.js';
-import {
-  BUS_SPACE,
-  createBusStream,
-  OrderPlaced,
-  publishForwarded,
-} from '../support/bus-messages.js';
+import { BUS_SPACE, OrderPlaced, publishForwarded } from '../support/bus-messages.js';
 import { describeWithNats } from '../support/describe-with-nats.js';
-import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import { useBusServer } from '../support/bus-server.js';
 import { describePostgres, TEST_DATABASE_URL, useFreshSchemas } from '../support/postgres.js';
 import { runStrataInProcess } from '../support/strata-cli.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
@@ -41,17 +30,11 @@ type Options = BusConsumerOptions<typeof OrderPlaced>;
 describePostgres('max-deliveries advisories kept in a stream', () => {
   describeWithNats('with a consumer in PostgreSQL', () => {
     const freshSchema = useFreshSchemas();
-    let server: TestNatsServer;
-    let nc: NatsConnection;
-    let jsm: JetStreamManager;
+    const bus = useBusServer(STREAM);
     let driver: SqlDriver;
     let schema: string;
 
     beforeAll(async () => {
-      server = await startNatsServer();
-      nc = await connect({ servers: server.url });
-      jsm = await jetstreamManager(nc);
-      await createBusStream(nc, STREAM);
       schema = freshSchema();
       driver = createPgDriver({ connectionString: TEST_DATABASE_URL, schema });
       await migrate(driver);
@@ -59,14 +42,12 @@ describePostgres('max-deliveries advisories kept in a stream', () => {
     });
 
     afterAll(async () => {
-      await nc.close();
       await driver.close();
-      await server.destroy();
     });
 
     /** Two deliveries, each 1 s to acknowledge, 100 ms (then 1 s) before a redelivery. */
     const consumerOptions = (durable: string, handle: Options['handle']): Options => ({
-      connection: nc,
+      connection: bus.nc,
       driver,
       stream: STREAM,
       durable,
@@ -80,7 +61,7 @@ describePostgres('max-deliveries advisories kept in a stream', () => {
     });
 
     const publishOrder = (orderId: string) =>
-      publishForwarded(nc, {
+      publishForwarded(bus.nc, {
         id: randomUUID(),
         type: 'shop.OrderPlaced',
         version: 2,
@@ -90,12 +71,12 @@ describePostgres('max-deliveries advisories kept in a stream', () => {
     it('keeps the advisories in <stream>_ADVISORIES, brought up to date at each start', async () => {
       const handle: Options['handle'] = () => Promise.resolve();
       await (await startBusConsumer(consumerOptions('packing', handle))).stop();
-      const weekly = await jsm.streams.info(advisoryStreamName(STREAM));
+      const weekly = await bus.jsm.streams.info(advisoryStreamName(STREAM));
       await (
         await startBusConsumer({ ...consumerOptions('packing', handle), advisoryMaxAgeMs: 60_000 })
       ).stop();
-      const { config } = await jsm.streams.info(advisoryStreamName(STREAM));
-      const packing = await jsm.consumers.info(advisoryStreamName(STREAM), 'packing');
+      const { config } = await bus.jsm.streams.info(advisoryStreamName(STREAM));
+      const packing = await bus.jsm.consumers.info(advisoryStreamName(STREAM), 'packing');
       await expect(
         startBusConsumer({ ...consumerOptions('packing', handle), advisoryMaxAgeMs: 0 }),
       ).rejects.toThrow('advisoryMaxAgeMs must be positive');
@@ -115,7 +96,7 @@ describePostgres('max-deliveries advisories kept in a stream', () => {
     });
 
     it('parks a message given up while its consumer process was gone once it starts again', async () => {
-      const proxy = await startTcpProxy(server.port);
+      const proxy = await startTcpProxy(bus.server.port);
       const dying = await connect({ servers: proxy.url, reconnect: false });
       const deliveries: number[] = [];
       // The first delivery fails; during the second the process hangs (the server cannot tell
@@ -132,7 +113,7 @@ describePostgres('max-deliveries advisories kept in a stream', () => {
       // The last delivery's ack wait runs out: the server gives the message up and sends its
       // max-deliveries advisory to a process that can no longer hear it.
       await readUntil(
-        () => jsm.consumers.info(STREAM, 'shipping'),
+        () => bus.jsm.consumers.info(STREAM, 'shipping'),
         (info) => info.delivered.consumer_seq === 2 && info.num_ack_pending === 0,
       );
       await proxy.close();
@@ -173,7 +154,7 @@ describePostgres('max-deliveries advisories kept in a stream', () => {
 
     it('parks an exhausted message when its advisory comes back after parking failed', async () => {
       // Only this test's message: the new durable consumer starts at the stream's first.
-      await jsm.streams.purge(STREAM);
+      await bus.jsm.streams.purge(STREAM);
       const reported: string[] = [];
       let parkFailures = 0;
       const failingOnce: SqlDriver = {

@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { busSubscriberName, startBusConsumer, type BusConsumer } from '../../src/bus/index.js';
 import { createPgDriver, migrate, type SqlDriver } from '../../src/store/index.js';
 import { createParkedEvents } from '../../src/subscriptions/index.js';
 import { readUntil } from '../support/async.js';
-import {
-  BUS_SPACE,
-  createBusStream,
-  OrderPlaced,
-  publishForwarded,
-} from '../support/bus-messages.js';
+import { BUS_SPACE, OrderPlaced, publishForwarded } from '../support/bus-messages.js';
 import { describeWithNats } from '../support/describe-with-nats.js';
-import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import { useBusServer } from '../support/bus-server.js';
 import { describePostgres, TEST_DATABASE_URL, useFreshSchemas } from '../support/postgres.js';
 import { runStrataInProcess } from '../support/strata-cli.js';
 
@@ -25,8 +18,7 @@ const SUBSCRIBER = busSubscriberName('billing');
 describePostgres('a poison message on the bus', () => {
   describeWithNats('with a consumer in PostgreSQL', () => {
     const freshSchema = useFreshSchemas();
-    let server: TestNatsServer;
-    let nc: NatsConnection;
+    const bus = useBusServer(STREAM);
     let driver: SqlDriver;
     let schema: string;
     let consumer: BusConsumer;
@@ -35,15 +27,12 @@ describePostgres('a poison message on the bus', () => {
     const attemptedAt: number[] = [];
 
     beforeAll(async () => {
-      server = await startNatsServer();
-      nc = await connect({ servers: server.url });
-      await createBusStream(nc, STREAM);
       schema = freshSchema();
       driver = createPgDriver({ connectionString: TEST_DATABASE_URL, schema });
       await migrate(driver);
       await driver.exec('CREATE TABLE billed (order_id text PRIMARY KEY)');
       consumer = await startBusConsumer({
-        connection: nc,
+        connection: bus.nc,
         driver,
         stream: STREAM,
         durable: 'billing',
@@ -64,16 +53,14 @@ describePostgres('a poison message on the bus', () => {
 
     afterAll(async () => {
       await consumer.stop();
-      await nc.close();
       await driver.close();
-      await server.destroy();
     });
 
     const cli = (...args: string[]) =>
       runStrataInProcess(['--database-url', TEST_DATABASE_URL, '--schema', schema, ...args]);
 
     it('exhausts its deliveries, is parked, and a retry from the CLI applies it', async () => {
-      const seq = await publishForwarded(nc, {
+      const seq = await publishForwarded(bus.nc, {
         id: randomUUID(),
         type: 'shop.OrderPlaced',
         version: 2,
@@ -101,7 +88,7 @@ describePostgres('a poison message on the bus', () => {
 
     it('stays parked when a retry fails again, and a skip settles it unapplied', async () => {
       healed = false;
-      const seq = await publishForwarded(nc, {
+      const seq = await publishForwarded(bus.nc, {
         id: randomUUID(),
         type: 'shop.OrderPlaced',
         version: 2,

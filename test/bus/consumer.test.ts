@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, beforeEach, expect, expectTypeOf, it } from 'vitest';
 
@@ -16,28 +14,21 @@ import { createParkedEvents } from '../../src/subscriptions/index.js';
 import { readUntil } from '../support/async.js';
 import {
   BUS_SPACE,
-  createBusStream,
   OrderCancelled,
   OrderPlaced,
   publishForwarded,
 } from '../support/bus-messages.js';
 import { memoryPgliteDriver } from '../support/memory-pglite.js';
 import { describeWithNats } from '../support/describe-with-nats.js';
-import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
+import { useBusServer } from '../support/bus-server.js';
 
 const STREAM = 'SHOP';
 
 describeWithNats('a bus consumer', () => {
-  let server: TestNatsServer;
-  let nc: NatsConnection;
-  let jsm: JetStreamManager;
+  const bus = useBusServer(STREAM);
   let driver: SqlDriver;
 
   beforeAll(async () => {
-    server = await startNatsServer();
-    nc = await connect({ servers: server.url });
-    jsm = await jetstreamManager(nc);
-    await createBusStream(nc, STREAM);
     driver = await memoryPgliteDriver();
     await migrate(driver);
     await driver.exec(
@@ -46,13 +37,11 @@ describeWithNats('a bus consumer', () => {
   });
 
   afterAll(async () => {
-    await nc.close();
     await driver.close();
-    await server.destroy();
   });
 
   beforeEach(async () => {
-    await jsm.streams.purge(STREAM);
+    await bus.jsm.streams.purge(STREAM);
     await driver.query('DELETE FROM orders');
   });
 
@@ -61,7 +50,7 @@ describeWithNats('a bus consumer', () => {
     durable: string,
     handled: string[],
   ): BusConsumerOptions<typeof OrderPlaced> => ({
-    connection: nc,
+    connection: bus.nc,
     driver,
     stream: STREAM,
     durable,
@@ -89,13 +78,13 @@ describeWithNats('a bus consumer', () => {
   it('hands the handler typed messages in the current version, upcasting older ones', async () => {
     const handled: string[] = [];
     const consumer = await startBusConsumer(ordersConsumer('typed', handled));
-    await publishForwarded(nc, {
+    await publishForwarded(bus.nc, {
       id: randomUUID(),
       type: 'shop.OrderPlaced',
       version: 1,
       data: { orderId: 'a', total: 3 },
     });
-    await publishForwarded(nc, {
+    await publishForwarded(bus.nc, {
       id: randomUUID(),
       type: 'shop.OrderPlaced',
       version: 2,
@@ -115,13 +104,13 @@ describeWithNats('a bus consumer', () => {
   it('parks a message whose data its schema refuses, without handing it to the handler', async () => {
     const handled: string[] = [];
     const consumer = await startBusConsumer(ordersConsumer('validating', handled));
-    const seq = await publishForwarded(nc, {
+    const seq = await publishForwarded(bus.nc, {
       id: randomUUID(),
       type: 'shop.OrderPlaced',
       version: 2,
       data: { orderId: 'bad', totalCents: -5, currency: 'EUR' },
     });
-    await publishForwarded(nc, {
+    await publishForwarded(bus.nc, {
       id: randomUUID(),
       type: 'shop.OrderPlaced',
       version: 2,
@@ -146,7 +135,7 @@ describeWithNats('a bus consumer', () => {
   it('consumes several types through one durable consumer per subject', async () => {
     const seen: string[] = [];
     const consumer = await startBusConsumer({
-      connection: nc,
+      connection: bus.nc,
       driver,
       stream: STREAM,
       durable: 'multi',
@@ -161,13 +150,13 @@ describeWithNats('a bus consumer', () => {
         return Promise.resolve();
       },
     });
-    await publishForwarded(nc, {
+    await publishForwarded(bus.nc, {
       id: randomUUID(),
       type: 'shop.OrderPlaced',
       version: 2,
       data: { orderId: 'm', totalCents: 7, currency: 'EUR' },
     });
-    await publishForwarded(nc, {
+    await publishForwarded(bus.nc, {
       id: randomUUID(),
       type: 'shop.OrderCancelled',
       version: 1,
@@ -196,14 +185,14 @@ describeWithNats('a bus consumer', () => {
         }
       },
     });
-    const seq = await publishForwarded(nc, {
+    const seq = await publishForwarded(bus.nc, {
       id: randomUUID(),
       type: 'shop.OrderPlaced',
       version: 2,
       data: { orderId: 'slow', totalCents: 1, currency: 'EUR' },
     });
     const info = await readUntil(
-      () => jsm.consumers.info(STREAM, 'patient'),
+      () => bus.jsm.consumers.info(STREAM, 'patient'),
       (found) => found.ack_floor.stream_seq === seq,
     );
     await consumer.stop();
@@ -211,7 +200,7 @@ describeWithNats('a bus consumer', () => {
   });
 
   it('applies a message redelivered after a crash between commit and ack only once', async () => {
-    const crashing = await connect({ servers: server.url });
+    const crashing = await connect({ servers: bus.server.url });
     let crashed = false;
     const handled: string[] = [];
     // The handler's transaction commits, then the process "dies" before it can ack.
@@ -232,7 +221,7 @@ describeWithNats('a bus consumer', () => {
       connection: crashing,
       driver: committingThenDying,
     });
-    const seq = await publishForwarded(nc, {
+    const seq = await publishForwarded(bus.nc, {
       id: randomUUID(),
       type: 'shop.OrderPlaced',
       version: 2,
@@ -242,7 +231,7 @@ describeWithNats('a bus consumer', () => {
     await first.stop();
     const second = await startBusConsumer(ordersConsumer('crashing', handled));
     const info = await readUntil(
-      () => jsm.consumers.info(STREAM, 'crashing'),
+      () => bus.jsm.consumers.info(STREAM, 'crashing'),
       (found) => found.ack_floor.stream_seq === seq,
     );
     await second.stop();
