@@ -114,6 +114,7 @@ export const NOT_ANSWERED: ReadonlySet<string> = new Set([
   'BUS_STREAM_INCOMPATIBLE',
   'BUS_MESSAGE_TOO_LARGE',
   'BUS_PUBLISH_REFUSED',
+  'BUS_PUBLISH_FAILED',
   'BUS_REQUIRED',
 ]);
 

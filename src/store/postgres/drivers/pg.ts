@@ -136,6 +136,8 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
     },
     tryLease: (key) => leases.tryLease(key),
     async close() {
+      // A second close (a `finally` after a shutdown) has nothing left to do.
+      if (closed) return;
       closed = true;
       await Promise.all([leases.close(), ...[...listeners].map((unlisten) => unlisten())]);
       await pool.end();
