@@ -78,19 +78,23 @@ async function forwarderRound(
 /** How a raw round publishes: the client's `js.publish`, or the forwarder's ack inbox. */
 type RawMode = 'js.publish' | 'ack inbox';
 
-/** Publishes one message the `mode` way; the promise settles with its ack. */
+/** Publishes one message the `mode` way; `done` is called when its ack (or error) is back. */
 function rawPublisher(nats: JetStreamHandles, mode: RawMode) {
   if (mode === 'js.publish') {
     return {
-      publish: (message: OutgoingBusMessage) =>
-        nats.js.publish(message.subject, message.payload, { headers: message.headers }),
+      publish: (message: OutgoingBusMessage, done: () => void) => {
+        void nats.js
+          .publish(message.subject, message.payload, { headers: message.headers })
+          .finally(done);
+      },
       close: () => undefined,
     };
   }
   const inbox = openAckInbox(nats.nc, 5_000);
   return {
-    publish: (message: OutgoingBusMessage) =>
-      inbox.publish(message.subject, message.payload, message.headers),
+    publish: (message: OutgoingBusMessage, done: () => void) => {
+      inbox.publish(message.subject, message.payload, message.headers, done);
+    },
     close: () => {
       inbox.close();
     },
@@ -119,7 +123,7 @@ async function rawRound(
   const started = performance.now();
   for (const message of messages) {
     inFlight++;
-    void publisher.publish(message).finally(() => {
+    publisher.publish(message, () => {
       inFlight--;
       ackReturned?.();
     });

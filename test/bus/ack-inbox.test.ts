@@ -1,15 +1,21 @@
-import { headers, type NatsConnection } from '@nats-io/nats-core';
+import { headers, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { BusPublishError } from '../../src/bus/index.js';
-import { openAckInbox } from '../../src/bus/nats/ack-inbox.js';
+import { openAckInbox, type AckInbox, type StoredAck } from '../../src/bus/nats/ack-inbox.js';
 import { isWrongLastSequence } from '../../src/bus/nats/publisher.js';
 import { describeWithNats } from '../support/describe-with-nats.js';
 import { startNatsServer, type TestNatsServer } from '../support/nats-server.js';
 
 const payload = new TextEncoder().encode('{}');
+
+/** How a publish through `inbox` ended: its ack or its error. */
+const outcomeOf = (inbox: AckInbox, subject: string, h: MsgHdrs) =>
+  new Promise<StoredAck | BusPublishError>((resolve) => {
+    inbox.publish(subject, payload, h, resolve);
+  });
 
 describeWithNats('the ack inbox (JetStream publishes acked on one subscription)', () => {
   let server: TestNatsServer;
@@ -33,13 +39,17 @@ describeWithNats('the ack inbox (JetStream publishes acked on one subscription)'
         Array.from({ length: 300 }, (_, n) => {
           const h = headers();
           h.set('Nats-Msg-Id', `id-${n % 200}`);
-          return inbox.publish(`inbox.a.${n}`, payload, h);
+          return outcomeOf(inbox, `inbox.a.${n}`, h);
         }),
       );
-      expect(acks.slice(0, 200).map((ack) => ack.seq)).toEqual(
+      const stored = acks.map((ack) => {
+        if (ack instanceof BusPublishError) throw ack;
+        return ack;
+      });
+      expect(stored.slice(0, 200).map((ack) => ack.seq)).toEqual(
         Array.from({ length: 200 }, (_, n) => n + 1),
       );
-      expect(acks.slice(200).every((ack) => ack.duplicate)).toBe(true);
+      expect(stored.slice(200).every((ack) => ack.duplicate)).toBe(true);
     } finally {
       inbox.close();
     }
@@ -50,7 +60,7 @@ describeWithNats('the ack inbox (JetStream publishes acked on one subscription)'
     try {
       const h = headers();
       h.set('Nats-Expected-Last-Sequence', '1');
-      const refused = await inbox.publish('inbox.b', payload, h).catch((error: unknown) => error);
+      const refused = await outcomeOf(inbox, 'inbox.b', h);
       expect(refused).toBeInstanceOf(BusPublishError);
       expect(isWrongLastSequence(refused)).toBe(true);
     } finally {
@@ -62,7 +72,7 @@ describeWithNats('the ack inbox (JetStream publishes acked on one subscription)'
     const inbox = openAckInbox(nc, 60_000);
     try {
       const started = Date.now();
-      const error = await inbox.publish('nowhere.x', payload, headers()).catch((e: unknown) => e);
+      const error = await outcomeOf(inbox, 'nowhere.x', headers());
       expect(error).toBeInstanceOf(BusPublishError);
       expect((error as Error).message).toMatch(/no responders/);
       expect(Date.now() - started).toBeLessThan(30_000);
@@ -76,14 +86,14 @@ describeWithNats('the ack inbox (JetStream publishes acked on one subscription)'
     const silent = nc.subscribe('silent.>');
     const inbox = openAckInbox(nc, 200);
     try {
-      const error = await inbox.publish('silent.x', payload, headers()).catch((e: unknown) => e);
+      const error = await outcomeOf(inbox, 'silent.x', headers());
       expect(error).toBeInstanceOf(BusPublishError);
       expect((error as Error).message).toMatch(/No ack from JetStream within 200 ms/);
     } finally {
       inbox.close();
     }
     const closing = openAckInbox(nc, 60_000);
-    const pending = closing.publish('silent.y', payload, headers()).catch((e: unknown) => e);
+    const pending = outcomeOf(closing, 'silent.y', headers());
     closing.close();
     expect(await pending).toBeInstanceOf(BusPublishError);
     silent.unsubscribe();

@@ -14,21 +14,27 @@ interface AckReply {
   readonly error?: { readonly err_code?: number; readonly description?: string };
 }
 
+/** Told once how a publish ended: its ack, or why there is none. */
+export type AckCallback = (outcome: StoredAck | BusPublishError) => void;
+
 interface Waiting {
   readonly sentAt: number;
-  readonly resolve: (ack: StoredAck) => void;
-  readonly reject: (error: BusPublishError) => void;
+  readonly settle: AckCallback;
 }
 
 /**
  * JetStream publishes whose acks all come back on one reply subscription, as the Go client's
  * `PublishAsync` does. `js.publish` makes a request per message — its own timer, reply token
  * and two `Error` objects with stack traces — which halved the forwarder's rate; here a
- * publish costs a map entry, and one sweep times out the acks that never came.
+ * publish costs a map entry and a callback (no promise), and one sweep times out the acks
+ * that never came.
  */
 export interface AckInbox {
-  /** Publishes; resolves with the ack, rejects with `BusPublishError` (refused, no stream, timeout). */
-  publish(subject: string, payload: Uint8Array, headers: MsgHdrs): Promise<StoredAck>;
+  /**
+   * Publishes; `settle` hears the ack, or a `BusPublishError` (refused, no stream, timeout),
+   * exactly once.
+   */
+  publish(subject: string, payload: Uint8Array, headers: MsgHdrs, settle: AckCallback): void;
   /** Stops listening; acks still awaited fail. */
   close(): void;
 }
@@ -57,8 +63,7 @@ export function openAckInbox(nc: NatsConnection, timeoutMs: number): AckInbox {
     const entry = waiting.get(token);
     if (entry === undefined) return; // timed out already
     waiting.delete(token);
-    if (outcome instanceof BusPublishError) entry.reject(outcome);
-    else entry.resolve(outcome);
+    entry.settle(outcome);
   };
   const subscription = nc.subscribe(`${prefix}*`, {
     callback: (error, msg) => {
@@ -85,16 +90,14 @@ export function openAckInbox(nc: NatsConnection, timeoutMs: number): AckInbox {
   sweep.unref();
 
   return {
-    publish(subject, payload, headers) {
+    publish(subject, payload, headers, onAck) {
       const token = String(next++);
-      return new Promise<StoredAck>((resolve, reject) => {
-        waiting.set(token, { sentAt: performance.now(), resolve, reject });
-        try {
-          nc.publish(subject, payload, { headers, reply: prefix + token });
-        } catch (cause) {
-          settle(token, new BusPublishError('The client refused the publish', { cause }));
-        }
-      });
+      waiting.set(token, { sentAt: performance.now(), settle: onAck });
+      try {
+        nc.publish(subject, payload, { headers, reply: prefix + token });
+      } catch (cause) {
+        settle(token, new BusPublishError('The client refused the publish', { cause }));
+      }
     },
     close() {
       clearInterval(sweep);

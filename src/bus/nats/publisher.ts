@@ -1,4 +1,5 @@
 import { JetStreamApiError } from '@nats-io/jetstream';
+import { MsgHdrsImpl, type MsgHdrs } from '@nats-io/nats-core';
 
 import { BusPublishError, BusPublishRefusedError } from '../errors.js';
 import type { AckInbox, StoredAck } from './ack-inbox.js';
@@ -25,13 +26,25 @@ function refusal(error: unknown): unknown {
   return error;
 }
 
-function checkAck(ack: StoredAck, expectedSeq: number, message: OutgoingBusMessage): void {
+function ackProblem(
+  ack: StoredAck,
+  expectedSeq: number,
+  message: OutgoingBusMessage,
+): BusPublishRefusedError | undefined {
   // A duplicate, or any other sequence, means the stream is not where this forwarder thought.
-  if (ack.duplicate || ack.seq !== expectedSeq) {
-    throw new BusPublishRefusedError(
-      `Event ${message.eventId} was stored at sequence ${ack.seq}${ack.duplicate ? ' (duplicate)' : ''}, not ${expectedSeq}`,
-    );
-  }
+  if (!ack.duplicate && ack.seq === expectedSeq) return undefined;
+  return new BusPublishRefusedError(
+    `Event ${message.eventId} was stored at sequence ${ack.seq}${ack.duplicate ? ' (duplicate)' : ''}, not ${expectedSeq}`,
+  );
+}
+
+/**
+ * Sets one header. The client's own `set` searches every header twice and validates the name
+ * on each call; on the forwarder's own headers (built by `toBusMessage`) the map is set directly.
+ */
+function setHeader(headers: MsgHdrs, name: string, value: string): void {
+  if (headers instanceof MsgHdrsImpl) headers.headers.set(name, [value]);
+  else headers.set(name, value);
 }
 
 /**
@@ -90,21 +103,18 @@ export function chainedPublisher(
         const expectedSeq = seq + 1;
         // Issued synchronously in log order: the client writes each request before the next.
         inFlight++;
-        message.headers.set(EXPECTED_LAST_SEQUENCE, String(seq));
-        void inbox
-          .publish(message.subject, message.payload, message.headers)
-          .then((received) => {
-            checkAck(received, expectedSeq, message);
-          })
-          .catch((error: unknown) => {
-            failure ??= { error: refusal(error) };
-          })
-          .finally(() => {
-            inFlight--;
-            const wake = resolveNextAck;
-            nextAck = resolveNextAck = undefined;
-            wake?.();
-          });
+        setHeader(message.headers, EXPECTED_LAST_SEQUENCE, String(seq));
+        inbox.publish(message.subject, message.payload, message.headers, (outcome) => {
+          const problem =
+            outcome instanceof BusPublishError
+              ? refusal(outcome)
+              : ackProblem(outcome, expectedSeq, message);
+          if (problem !== undefined) failure ??= { error: problem };
+          inFlight--;
+          const wake = resolveNextAck;
+          nextAck = resolveNextAck = undefined;
+          wake?.();
+        });
         seq = expectedSeq;
         if (inFlight >= window) await waitUntilAtMost(window - 1);
       }
