@@ -106,6 +106,11 @@ export interface ReadAllOptions extends EventFilter {
 export interface ReadPageOptions extends EventFilter {
   /** Most entries in the page. */
   readonly limit: number;
+  /**
+   * Events exactly as stored: no upcasting, never undecodable (an archive keeps what was
+   * written, in the schema version it was written in). Default false.
+   */
+  readonly asStored?: boolean;
 }
 
 /** Which events a reader wants: all, or only some types and/or stream categories. */

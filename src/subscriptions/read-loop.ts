@@ -25,7 +25,7 @@ export function nextRecheckMs(previous: number, woken: boolean, pollIntervalMs: 
 /** The read loop of the worker of `context`: reads and handles events until told to stop. */
 export function createReadLoop(context: WorkerContext, parts: ReadLoopParts) {
   const { store, definition, status, signal, blocked, pollIntervalMs } = context;
-  const { name, filter = {}, batchSize = 500 } = definition;
+  const { name, filter = {}, batchSize = 500, asStored = false, lingerMs = 0 } = definition;
   const saveScanned = createScanSaver(context);
 
   /** Picks up the subscriber's progress and blocked streams as stored. */
@@ -46,9 +46,15 @@ export function createReadLoop(context: WorkerContext, parts: ReadLoopParts) {
     let progress = await resume();
     let saved = progress;
     let recheckMs = 0;
+    // When the events of a short page were first read: it waits up to `lingerMs` from then.
+    let lingeringSince: number | undefined;
     while (!context.stopping && !leaseLost()) {
       await parts.settleRequests();
-      const page = await store.readPage(progress.scanned, { ...filter, limit: batchSize });
+      const page = await store.readPage(progress.scanned, {
+        ...filter,
+        limit: batchSize,
+        asStored,
+      });
       if (page.entries.length === 0) {
         progress = { handled: progress.handled, scanned: page.end };
         status.scanned = page.end;
@@ -59,6 +65,19 @@ export function createReadLoop(context: WorkerContext, parts: ReadLoopParts) {
         continue;
       }
       recheckMs = 0;
+      if (lingerMs > 0 && page.entries.length < batchSize) {
+        lingeringSince ??= Date.now();
+        const until = lingeringSince + lingerMs;
+        if (until > Date.now()) {
+          // Commits do not cut it short: re-reading a growing page on each would cost more
+          // than the wait saves. Stopping and a lost lease do.
+          while (Date.now() < until && !context.stopping && !leaseLost()) {
+            await signal.sleep(until - Date.now());
+          }
+          continue;
+        }
+      }
+      lingeringSince = undefined;
       progress = await parts.processPage(page, progress);
       saved = progress;
       status.scanned = progress.scanned;

@@ -71,6 +71,17 @@ export interface SubscriberDefinition {
   readonly transactional?: boolean;
   /** Most events per batch; default 500. */
   readonly batchSize?: number;
+  /**
+   * Hand the handler events exactly as stored (no upcasting; no event is undecodable): for
+   * archives. Default false.
+   */
+  readonly asStored?: boolean;
+  /**
+   * How long a batch shorter than `batchSize` may wait, from when its first event was read, for
+   * more events before it is handled: fewer, larger batches (an archiver's files) at the cost of
+   * that much latency. The checkpoint does not move while it waits. Default 0.
+   */
+  readonly lingerMs?: number;
   /** Retries of a failing event before it is parked; default 5 attempts, 50 ms to 5 s. */
   readonly retry?: Partial<RetryPolicy>;
   /**

@@ -34,7 +34,7 @@ export async function readPage(
   sql: SqlExecutor,
   registry: MessageRegistry | undefined,
   after: Cursor,
-  { limit, types, categories }: ReadPageOptions,
+  { limit, types, categories, asStored = false }: ReadPageOptions,
 ): Promise<LogPage> {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new InvalidArgumentError('limit', `must be an integer >= 1, got ${limit}`);
@@ -48,7 +48,7 @@ export async function readPage(
   const [first] = rows;
   if (first === undefined) return { entries: [], end: after };
   const events = rows.filter((row): row is PageRow & EventRow => row.event_id !== null);
-  const entries = events.map((row) => decodeRow(row, registry));
+  const entries = events.map((row) => decodeRow(row, asStored ? undefined : registry));
   const last = entries.at(-1);
   const end =
     last !== undefined && entries.length === limit

@@ -231,6 +231,38 @@ export function engineContract(db: () => TestDatabase): void {
       expect(handledBy).toEqual(['a', 'b']);
     });
 
+    it('lets a short batch linger to fill, then hands it over in one piece; a full one at once', async () => {
+      const { store } = db();
+      const { category, subscriber } = scenario('linger');
+      const batches: { size: number; at: number }[] = [];
+      const engine = engineWith({
+        name: subscriber,
+        filter: { categories: [category] },
+        batchSize: 20,
+        lingerMs: 600,
+        handle: (events) => {
+          batches.push({ size: events.length, at: Date.now() });
+          return Promise.resolve();
+        },
+      });
+      engine.start();
+      // A full page is handled without waiting.
+      let last = await store.appendToStream(
+        `${category}-0`,
+        Array.from({ length: 20 }, (_, n) => happened(n)),
+      );
+      expect(await engine.waitUntilCaughtUp(subscriber, last.cursor!, 2_000)).toBe(true);
+      // Three commits spread over 300 ms: one batch, handled no sooner than 600 ms after the first.
+      const firstAt = Date.now();
+      for (let n = 0; n < 3; n++) {
+        last = await store.appendToStream(`${category}-1`, [happened(n)]);
+        await new Promise((settle) => setTimeout(settle, 100));
+      }
+      expect(await engine.waitUntilCaughtUp(subscriber, last.cursor!, 10_000)).toBe(true);
+      expect(batches.map((batch) => batch.size)).toEqual([20, 3]);
+      expect(batches[1]!.at - firstAt).toBeGreaterThanOrEqual(550);
+    });
+
     it('reports a lease given back on stop as released, never as lost', async () => {
       const { category, subscriber } = scenario('release');
       const activities: string[] = [];

@@ -71,6 +71,34 @@ export function undecodableContract(db: () => TestDatabase): void {
       return engine;
     }
 
+    it('hands a subscriber asking for events as stored every one of them, none upcast or parked', async () => {
+      const { category, subscriber } = scenario('stored');
+      const streamId = `${category}-a`;
+      await db().store.appendToStream(streamId, [happened(1)]);
+      for (const { store } of CASES) await store(db(), streamId);
+      const last = await db().store.appendToStream(streamId, [happened(2)]);
+      const handled: StoredEvent[] = [];
+      const engine = await engineWith(brokenUpcasterRegistry, {
+        name: subscriber,
+        filter: { categories: [category] },
+        asStored: true,
+        ...FAST,
+        handle: (events) => {
+          handled.push(...events);
+          return Promise.resolve();
+        },
+      });
+      expect(await engine.waitUntilCaughtUp(subscriber, last.cursor!, 10_000)).toBe(true);
+      expect(handled.map((event) => [event.type, event.schemaVersion, event.data])).toEqual([
+        [happened(1).type, 1, happened(1).data],
+        ['test.NobodyKnowsMe', 1, { any: 'thing' }],
+        [ThingSized.name, 1, { centimetres: 5 }],
+        [ThingSized.name, 1, 'not an object'],
+        [happened(2).type, 1, happened(2).data],
+      ]);
+      expect(await engine.parked.list({ subscriber })).toEqual([]);
+    });
+
     it.each(CASES)(
       'parks $name with its error, holds its stream behind it, and handles the rest',
       async ({ registry, store, error }) => {
