@@ -71,6 +71,7 @@ export function createReadLoop(context: WorkerContext, parts: ReadLoopParts) {
         if (until > Date.now()) {
           // Commits do not cut it short: re-reading a growing page on each would cost more
           // than the wait saves. Stopping and a lost lease do.
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by stop()
           while (Date.now() < until && !context.stopping && !leaseLost()) {
             await signal.sleep(until - Date.now());
           }
