@@ -14,9 +14,10 @@ const ON_A_DATABASE = [
 export default defineConfig({
   // `import … from 'strata'` (the example does, as a user's app would) resolves to the sources
   // through the package's `strata-source` export condition: no build is needed to test. The
-  // other three are Vite's defaults for server code, which a list of conditions replaces.
+  // others are Vite's defaults for server code less `module`, which Node does not know: with it,
+  // the AWS SDK resolves to builds whose extensionless imports only a bundler can follow.
   ssr: {
-    resolve: { conditions: ['strata-source', 'module', 'node', 'development|production'] },
+    resolve: { conditions: ['strata-source', 'node', 'development|production'] },
   },
   test: {
     pool: 'forks',

@@ -1,0 +1,16 @@
+export { ARCHIVER_SUBSCRIBER, createLakeArchiver } from './archiver.js';
+export type { LakeArchiver, LakeArchiverOptions, LakeArchiverStatus } from './archiver.js';
+export { fromLakeLine, toLakeLine, type LakeEnvelope } from './envelope.js';
+export {
+  hourOf,
+  hourPrefix,
+  MESSAGES_DIR,
+  objectKey,
+  parseObjectKey,
+  type LakeLayout,
+  type LakeObjectName,
+} from './keys.js';
+export { lakeObjects, type LakeObject, type ObjectLimits } from './objects.js';
+export type { LakeSink, StoredLakeObject } from './sink.js';
+export { directorySink } from './sinks/directory.js';
+export { s3Sink, type S3Location } from './sinks/s3.js';
