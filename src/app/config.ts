@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox';
 import { StrataError } from '../errors.js';
 import { validatorFor } from '../messages/index.js';
 import { API_KEY_ROLES, choiceProblems, LOG_LEVELS } from './config-choices.js';
+import { LakeConfigSchema, lakeSettings } from './config-lake.js';
 import { NatsConfigSchema, natsSettings } from './config-nats.js';
 
 const Role = Type.Enum(API_KEY_ROLES);
@@ -38,6 +39,8 @@ const ConfigSchema = Type.Object(
     logLevel: Type.Enum(LOG_LEVELS),
     /** The bus: on when set (`NATS_URL` or the file's `nats.servers`). */
     nats: Type.Optional(NatsConfigSchema),
+    /** The lake: on when set (`STRATA_LAKE` or the file's `lake.location`). */
+    lake: Type.Optional(LakeConfigSchema),
   },
   { additionalProperties: false },
 );
@@ -148,6 +151,7 @@ export function resolveConfig(sources: ConfigSources = {}): StrataConfig {
     ...fileSettings,
     ...fromEnv(env),
     ...definedOnly({ nats: natsSettings(fileSettings.nats, env.NATS_URL) }),
+    ...definedOnly({ lake: lakeSettings(fileSettings.lake, env) }),
     ...definedOnly(sources.flags ?? {}),
   };
   const named = choiceProblems(merged);

@@ -1,5 +1,6 @@
 import { createBusForwarder, type BusForwarder, type BusForwarderOptions } from '../bus/index.js';
 import { createCommandBus, type CommandBus, type ValidationContext } from '../domain/index.js';
+import { createLakeArchiver, type LakeArchiver, type LakeArchiverOptions } from '../lake/index.js';
 import { createMessageRegistry, type MessageRegistry } from '../messages/index.js';
 import { createProjectionRuntime, type ProjectionRuntime } from '../projections/index.js';
 import { createQueryRunner, type QueryRunner } from '../queries/index.js';
@@ -40,6 +41,8 @@ export interface SystemOptions {
   readonly onSubscriberActivity?: (subscriber: string, activity: SubscriberActivity) => void;
   /** The bus forwarder's settings: given, every event is also published to NATS JetStream. */
   readonly bus?: Omit<BusForwarderOptions, 'app' | 'parkedCursors' | 'onError'>;
+  /** The lake archiver's settings: given, every event is also archived, by the hour. */
+  readonly lake?: Omit<LakeArchiverOptions, 'onError'>;
 }
 
 /** An app wired to its store: commands in, events through subscribers, queries out. */
@@ -53,6 +56,8 @@ export interface StrataSystem {
   readonly queries: QueryRunner;
   /** The bus forwarder, when the bus is configured. */
   readonly bus: BusForwarder | undefined;
+  /** The lake archiver, when the lake is configured. */
+  readonly lake: LakeArchiver | undefined;
   /** Starts projections, reactors and every other subscriber (the bus forwarder's stream first). */
   start(): Promise<void>;
   /** Stops subscribers after their batch in hand, then closes the store. */
@@ -153,6 +158,16 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
       : { onActivity: options.onSubscriberActivity }),
   });
   const bus = busForwarder(options, registry, engine, onError);
+  const lake =
+    options.lake === undefined
+      ? undefined
+      : createLakeArchiver({
+          ...options.lake,
+          onError: (error) => {
+            onError(error, 'lake archiver');
+          },
+        });
+  if (lake !== undefined) engine.add(lake.subscriber);
   const projections = createProjectionRuntime({
     store,
     engine,
@@ -178,6 +193,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     projections,
     queries,
     bus,
+    lake,
     async start() {
       // An incompatible stream, or no NATS at all, stops start-up before anything runs.
       await bus?.start();
@@ -208,8 +224,10 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
         await projections.stop();
         // The engine is told first, so the batch the forwarder gives up on is not parked.
         const engineStopped = engine.stop();
+        lake?.stop();
         await bus?.stop();
         await engineStopped;
+        options.lake?.sink.close();
       } finally {
         // The store's connections are closed even if a subscriber fails to stop.
         await store.close();

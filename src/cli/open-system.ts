@@ -5,6 +5,7 @@ import type { AppDefinition } from '../app/define-app.js';
 import { ConfigError, type StrataConfig } from '../app/config.js';
 import { createSystem, type StrataSystem, type SystemOptions } from '../app/system.js';
 import { StrataError } from '../errors.js';
+import { openLakeSink } from '../lake/index.js';
 import { createPgDriver, createPgliteDriver, type SqlDriver } from '../store/index.js';
 
 /** The database cannot be reached; the message says where and why, without the password. */
@@ -100,6 +101,7 @@ export async function systemOn(
         ? {}
         : { commandRetry: { deadlineMs: config.commandRetryDeadlineMs } }),
       ...(config.nats === undefined ? {} : { bus: busOptions(config.nats) }),
+      ...(config.lake === undefined ? {} : { lake: lakeOptions(config.lake) }),
     });
   } catch (error) {
     await driver.close().catch(() => undefined);
@@ -114,6 +116,17 @@ function busOptions(nats: NonNullable<StrataConfig['nats']>) {
     ...(nats.prefix === undefined ? {} : { prefix: nats.prefix }),
     ...(nats.stream === undefined ? {} : { stream: nats.stream }),
     ...(nats.window === undefined ? {} : { window: nats.window }),
+  };
+}
+
+/** The archiver's settings from the configuration's `lake` section. */
+function lakeOptions(lake: NonNullable<StrataConfig['lake']>) {
+  return {
+    sink: openLakeSink(lake.location, lake.s3),
+    ...(lake.layout === undefined ? {} : { layout: lake.layout }),
+    ...(lake.maxEvents === undefined ? {} : { maxEvents: lake.maxEvents }),
+    ...(lake.maxBytes === undefined ? {} : { maxBytes: lake.maxBytes }),
+    ...(lake.lingerMs === undefined ? {} : { lingerMs: lake.lingerMs }),
   };
 }
 

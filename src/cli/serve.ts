@@ -50,6 +50,9 @@ export async function serve(config: StrataConfig): Promise<void> {
     system.bus === undefined
       ? '  Bus:        off (set NATS_URL to publish every event to NATS JetStream)'
       : `  Bus:        on: every event to JetStream stream ${system.bus.stream.name} (${system.bus.stream.subjects}) at ${system.bus.status().servers.join(', ')}`,
+    system.lake === undefined
+      ? '  Lake:       off (set STRATA_LAKE to a directory or s3://bucket/prefix to archive every event)'
+      : `  Lake:       on: every event archived by the hour to ${system.lake.status().location}`,
     config.apiKeys.length === 0
       ? `  Access:     no API keys configured, so only this machine (${host}) can connect`
       : `  Access:     ${config.apiKeys.length} API key(s); requests need "Authorization: Bearer <key>"`,

@@ -14,3 +14,4 @@ export { lakeObjects, type LakeObject, type ObjectLimits } from './objects.js';
 export type { LakeSink, StoredLakeObject } from './sink.js';
 export { directorySink } from './sinks/directory.js';
 export { s3Sink, type S3Location } from './sinks/s3.js';
+export { openLakeSink, type LakeS3Settings } from './location.js';

@@ -18,4 +18,6 @@ export interface LakeSink {
   get(key: string): Promise<StoredLakeObject | undefined>;
   /** Every key starting with `prefix`, in ascending order. */
   list(prefix: string): AsyncIterable<string>;
+  /** Lets go of its connections (after the archiver stopped). */
+  close(): void;
 }

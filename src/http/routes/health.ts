@@ -42,6 +42,8 @@ export function healthRoutes(system: StrataSystem, isStarted: () => boolean) {
       const { heldBy, seesAllSessions } = await system.store.horizon();
       // The bus is a copy downstream of the log: its outage delays the relay, not commands.
       const bus = system.bus?.status();
+      // Like the bus, the lake is downstream: its outage delays archiving, not commands.
+      const lake = system.lake?.status();
       return {
         status: 'ready',
         subscribers: subscribers.map(({ name, state, lagEvents, parked }) => ({
@@ -59,6 +61,15 @@ export function healthRoutes(system: StrataSystem, isStarted: () => boolean) {
           bus === undefined
             ? { enabled: false }
             : { enabled: true, connected: bus.connected, stream: bus.stream },
+        lake:
+          lake === undefined
+            ? { enabled: false }
+            : {
+                enabled: true,
+                location: lake.location,
+                ...(lake.archivedTo === undefined ? {} : { archivedTo: lake.archivedTo }),
+                ...(lake.lastError === undefined ? {} : { lastError: lake.lastError }),
+              },
       };
     });
     done();

@@ -81,6 +81,7 @@ export function directorySink(root: string): LakeSink {
         throw error;
       }
     },
+    close: () => undefined,
     async *list(prefix) {
       // Walk only the directory the prefix names, then filter by the rest of it.
       const slash = prefix.lastIndexOf('/');

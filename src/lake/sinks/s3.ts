@@ -23,12 +23,7 @@ const PART_BYTES = 8 * 1024 * 1024;
  * its user metadata (`x-amz-meta-strata-count`, `x-amz-meta-strata-sha256`). An S3 PUT (or a
  * completed multipart upload) is atomic: readers see the old object or the new one.
  */
-export function s3Sink(
-  location: S3Location,
-  config: S3ClientConfig = {},
-): LakeSink & {
-  close(): void;
-} {
+export function s3Sink(location: S3Location, config: S3ClientConfig = {}): LakeSink {
   const client = new S3Client(config);
   const { bucket, prefix } = location;
   return {
