@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { resolveConfig, type StrataConfig } from '../app/config.js';
 import { isStrataError } from '../errors.js';
 import { addBusCommands, busCommand } from './bus-program.js';
+import { addLakeCommands } from './lake-program.js';
 import { addBusResync } from './commands/bus-resync.js';
 import { tailEvents } from './commands/events-tail.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -211,6 +212,7 @@ export function createProgram(defaults: Partial<StrataConfig> = {}): Command {
   addParked(program, configFor);
   addBusCommands(program, configFor);
   addBusResync(busCommand(program), configFor, integer('from'));
+  addLakeCommands(program, configFor);
   return program;
 }
 

@@ -1,0 +1,106 @@
+import type { StrataConfig } from '../../app/config.js';
+import { StrataError } from '../../errors.js';
+import {
+  MESSAGES_DIR,
+  openLakeSink,
+  parseObjectKey,
+  verifyLake,
+  type LakeHourReport,
+  type LakeSink,
+} from '../../lake/index.js';
+import { InvalidArgumentError } from '../../store/index.js';
+import { openExistingStore } from '../existing-store.js';
+import { print } from './sessions.js';
+
+/** `strata lake` without a lake configured. */
+export class LakeNotConfiguredError extends StrataError {
+  readonly code = 'LAKE_NOT_CONFIGURED';
+  constructor() {
+    super('No lake is configured: set STRATA_LAKE to a directory or s3://bucket/prefix');
+  }
+}
+
+/** `strata lake verify` found the archive and the log apart. */
+export class LakeMismatchError extends StrataError {
+  readonly code = 'LAKE_MISMATCH';
+}
+
+async function withSink<T>(config: StrataConfig, work: (sink: LakeSink) => Promise<T>): Promise<T> {
+  if (config.lake === undefined) throw new LakeNotConfiguredError();
+  const sink = openLakeSink(config.lake.location, config.lake.s3);
+  try {
+    return await work(sink);
+  } finally {
+    sink.close();
+  }
+}
+
+/** `YYYY-MM-DDTHH` of an `--from`/`--to` value (an hour, a day or an RFC 3339 time). */
+function hourBound(text: string): string {
+  const date = new Date(text.length === 13 ? `${text}:00:00Z` : text);
+  if (Number.isNaN(date.getTime())) {
+    throw new InvalidArgumentError(
+      '--from/--to',
+      `must be an hour (2026-11-23T04), a day or a time, not ${text}`,
+    );
+  }
+  return date.toISOString().slice(0, 13);
+}
+
+/** `strata lake ls`: the archive's objects, one a line: hour, event count, key. */
+export async function listLake(
+  config: StrataConfig,
+  options: { from?: string; to?: string },
+): Promise<void> {
+  const from = options.from === undefined ? undefined : hourBound(options.from);
+  const to = options.to === undefined ? undefined : hourBound(options.to);
+  await withSink(config, async (sink) => {
+    let count = 0;
+    for await (const key of sink.list(`${MESSAGES_DIR}/`)) {
+      const name = parseObjectKey(key);
+      if (name === undefined) continue;
+      if ((from !== undefined && name.hour < from) || (to !== undefined && name.hour > to))
+        continue;
+      const object = await sink.get(key);
+      print(`${name.hour}\t${object?.count ?? '?'} events\t${key}`);
+      count++;
+    }
+    if (count === 0) print('No objects in the lake.');
+  });
+}
+
+const describeHour = (hour: LakeHourReport): string => {
+  const problems = [
+    hour.missing.length > 0 ? `${hour.missing.length} missing (first ${hour.missing[0]})` : '',
+    hour.duplicates.length > 0
+      ? `${hour.duplicates.length} duplicated (first ${hour.duplicates[0]})`
+      : '',
+    hour.foreign.length > 0
+      ? `${hour.foreign.length} not as in the log (first ${hour.foreign[0]})`
+      : '',
+    hour.corrupt.length > 0
+      ? `${hour.corrupt.length} corrupt object(s): ${hour.corrupt.join(', ')}`
+      : '',
+  ].filter((problem) => problem !== '');
+  const counts = `${hour.lakeEvents}/${hour.logEvents} events in ${hour.objects} object(s)`;
+  return `${hour.hour}\t${counts}\t${problems.length === 0 ? 'ok' : problems.join('; ')}`;
+};
+
+/**
+ * `strata lake verify`: per hour, the archive's events against the log's (count, checksum,
+ * gaps, duplicates); exits non-zero on any difference.
+ */
+export async function verifyLakeCommand(config: StrataConfig): Promise<void> {
+  await withSink(config, async (sink) => {
+    // As stored: the archive keeps events in the version they were written in.
+    const store = await openExistingStore(config, undefined);
+    try {
+      const report = await verifyLake(sink, store);
+      for (const hour of report.hours) print(describeHour(hour));
+      if (!report.ok) throw new LakeMismatchError('The lake does not match the log (see above)');
+      print(`The lake matches the log: ${report.hours.length} hour(s).`);
+    } finally {
+      await store.close();
+    }
+  });
+}
