@@ -14,9 +14,12 @@ const ON_A_DATABASE = [
 export default defineConfig({
   // `import … from 'strata'` (the example does, as a user's app would) resolves to the sources
   // through the package's `strata-source` export condition: no build is needed to test. The
-  // other three are Vite's defaults for server code, which a list of conditions replaces.
+  // other two are Vite's defaults for server code, which a list of conditions replaces, less
+  // `module`: that bundler condition points the AWS SDK at its dist-es build, whose extensionless
+  // imports Node cannot load ("Cannot find module …/dist-es/…/NODE_REQUEST_CHECKSUM_…");
+  // without it packages resolve as Node resolves them (`node`, then `import`).
   ssr: {
-    resolve: { conditions: ['strata-source', 'module', 'node', 'development|production'] },
+    resolve: { conditions: ['strata-source', 'node', 'development|production'] },
   },
   test: {
     pool: 'forks',

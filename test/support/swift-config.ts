@@ -17,6 +17,10 @@ export const SWIFT_KEY = 'strata-secret';
 /** s3api checks SigV4's credential scope against this. */
 export const SWIFT_REGION = 'us-east-1';
 
+/** The processes of one Swift, by name (the name of its log file too). */
+export const SWIFT_PROCESSES = ['memcached', 'account', 'container', 'object', 'proxy'] as const;
+export type SwiftProcess = (typeof SWIFT_PROCESSES)[number];
+
 /** The storage servers, each a `swift-<kind>-server` with a one-device, one-replica ring. */
 export const STORAGE_KINDS = ['account', 'container', 'object'] as const;
 export type StorageKind = (typeof STORAGE_KINDS)[number];
@@ -120,4 +124,25 @@ export function ringBuilderProgram(etcDir: string, ports: SwiftPorts): string {
     '    builder.rebalance()',
     `    builder.get_ring().save(${JSON.stringify(etcDir)} + '/' + kind + '.ring.gz')`,
   ].join('\n');
+}
+
+/**
+ * The command line of each process of a Swift in `root`. memcached: `-U 0` no UDP listener;
+ * `-u` because as root it refuses to start without being told whom to run as (ignored otherwise).
+ * Swift's servers: `-v` copies their log to standard output (see `defaults`).
+ */
+export function swiftCommands(root: string, ports: SwiftPorts): Record<SwiftProcess, string[]> {
+  const memcached = ['-l', '127.0.0.1', '-p', String(ports.memcached), '-U', '0', '-m', '16'];
+  const server = (kind: StorageKind | 'proxy') => [
+    `swift-${kind}-server`,
+    path.join(root, 'etc', `${kind}-server.conf`),
+    '-v',
+  ];
+  return {
+    memcached: ['memcached', ...memcached, '-u', userInfo().username],
+    account: server('account'),
+    container: server('container'),
+    object: server('object'),
+    proxy: server('proxy'),
+  };
 }
