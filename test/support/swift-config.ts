@@ -88,7 +88,7 @@ export function proxyConf(root: string, ports: SwiftPorts): string {
     defaults(root, ports.proxy),
     '[pipeline:main]',
     'pipeline = catch_errors gatekeeper proxy-logging cache listing_formats s3api tempauth ' +
-      'copy slo dlo proxy-logging proxy-server',
+      'copy slo dlo versioned_writes proxy-logging proxy-server',
     '[app:proxy-server]',
     'use = egg:swift#proxy',
     'account_autocreate = true',
@@ -101,9 +101,16 @@ export function proxyConf(root: string, ports: SwiftPorts): string {
     '[filter:cache]',
     'use = egg:swift#memcache',
     `memcache_servers = 127.0.0.1:${ports.memcached}`,
-    ...['catch_errors', 'gatekeeper', 'proxy-logging', 'listing_formats', 'copy', 'slo', 'dlo'].map(
-      (name) => `[filter:${name}]\nuse = egg:swift#${name.replace('-', '_')}`,
-    ),
+    ...[
+      'catch_errors',
+      'gatekeeper',
+      'proxy-logging',
+      'listing_formats',
+      'copy',
+      'slo',
+      'dlo',
+      'versioned_writes',
+    ].map((name) => `[filter:${name}]\nuse = egg:swift#${name.replace('-', '_')}`),
     '',
   ].join('\n');
 }
