@@ -1,8 +1,9 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 import { ListBucketsCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
@@ -97,7 +98,7 @@ async function freePorts(): Promise<SwiftPorts> {
   };
 }
 
-/** Writes the configuration and the rings of a new Swift into `dir`. */
+/** Writes the configuration of a new Swift into `dir`. */
 async function configure(dir: string, ports: SwiftPorts) {
   const etc = path.join(dir, 'etc');
   for (const sub of ['etc', 'srv/d1', 'log']) await mkdir(path.join(dir, sub), { recursive: true });
@@ -106,8 +107,16 @@ async function configure(dir: string, ports: SwiftPorts) {
   for (const kind of STORAGE_KINDS) {
     await writeFile(path.join(etc, `${kind}-server.conf`), storageConf(dir, kind, ports[kind]));
   }
-  const rings = spawnSync(PYTHON, ['-c', ringBuilderProgram(etc, ports)], { encoding: 'utf8' });
-  if (rings.status !== 0) throw new Error(`building Swift's rings failed:\n${rings.stderr}`);
+}
+
+/** Builds the rings, which only the proxy reads: the other servers may start meanwhile. */
+async function buildRings(dir: string, ports: SwiftPorts) {
+  const program = ringBuilderProgram(path.join(dir, 'etc'), ports);
+  try {
+    await promisify(execFile)(PYTHON, ['-c', program]);
+  } catch (error) {
+    throw new Error("building Swift's rings failed", { cause: error });
+  }
 }
 
 const logTails = (dir: string) =>
@@ -153,12 +162,15 @@ export async function startS3Server(): Promise<TestS3Server> {
     dir,
   };
   const probe = s3ClientFor(server, { maxAttempts: 1 });
-  const startMissing = async () => {
-    for (const name of SWIFT_PROCESSES) {
+  const startMissing = (names: readonly SwiftProcess[]) => {
+    for (const name of names) {
       const child = children.get(name);
       if (child !== undefined && isRunning(child)) continue;
       children.set(name, launchInGroup(commands[name], path.join(dir, 'log', `${name}.log`)));
     }
+  };
+  const restart = async () => {
+    startMissing(SWIFT_PROCESSES);
     await untilServing(probe, children, dir);
   };
   const destroy = async () => {
@@ -168,7 +180,9 @@ export async function startS3Server(): Promise<TestS3Server> {
   };
   try {
     await configure(dir, ports);
-    await startMissing();
+    startMissing(SWIFT_PROCESSES.filter((name) => name !== 'proxy'));
+    await buildRings(dir, ports);
+    await restart();
   } catch (error) {
     await destroy();
     throw error;
@@ -177,7 +191,7 @@ export async function startS3Server(): Promise<TestS3Server> {
     ...server,
     kill: () => endGroup(children.get('proxy'), 'SIGKILL'),
     stop: () => endGroup(children.get('proxy'), 'SIGTERM'),
-    restart: startMissing,
+    restart,
     destroy,
   };
 }
