@@ -28,7 +28,7 @@ export type StorageKind = (typeof STORAGE_KINDS)[number];
 /**
  * Settings shared by every server: loopback only, one process (`workers = 0`, so a SIGKILL of
  * the pid ends the server), running as whoever runs the tests (Swift would otherwise switch to
- * the `swift` user, who cannot read the temp dir), `swift.conf` and rings from `etcDir` instead
+ * the `swift` user, who cannot read the temp dir), `swift.conf` and rings from `<root>/etc` instead
  * of /etc/swift, and no syslog: there is no /dev/log here and Swift would fall back to UDP, so
  * it goes to the discard port and `-v` copies every line to the log file.
  */
