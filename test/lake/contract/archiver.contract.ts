@@ -11,7 +11,7 @@ import { happened } from '../../support/test-messages.js';
 import { expectLakeIsTheLog, type TestSink, type TestSinkFactory } from './lake-fixture.js';
 
 /** Appends `count` events over five streams, a few per append, plus one nothing can decode. */
-async function appendSome(db: TestDatabase, count: number) {
+export async function appendSome(db: TestDatabase, count: number) {
   const category = `lake${crypto.randomUUID().slice(0, 6)}`;
   for (let n = 0; n < count; n += 3) {
     await db.store.appendToStream(`${category}-${n % 5}`, [

@@ -47,7 +47,10 @@ export async function expectLakeIsTheLog(db: TestDatabase, sink: LakeSink) {
     a.cursor < b.cursor ? -1 : a.cursor > b.cursor ? 1 : 0,
   );
   const ids = sorted.map((event) => event.id);
-  if (new Set(ids).size !== ids.length) throw new Error(`the lake holds an event twice: ${keys.map((k) => k.replace(/0{8,}/g, "~")).join("\n")}`);
+  if (new Set(ids).size !== ids.length)
+    throw new Error(
+      `the lake holds an event twice: ${keys.map((k) => k.replace(/0{8,}/g, '~')).join('\n')}`,
+    );
   for (const key of keys) {
     const name = parseObjectKey(key);
     if (name === undefined) throw new Error(`not a lake key: ${key}`);
