@@ -1,0 +1,101 @@
+import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createLakeArchiver, directorySink } from '../../src/lake/index.js';
+import { createPgliteDriver, createPostgresEventStore } from '../../src/store/index.js';
+import { createSubscriptionEngine } from '../../src/subscriptions/index.js';
+import { collect } from '../support/async.js';
+import { runStrataInProcess } from '../support/strata-cli.js';
+import { happened, testRegistry } from '../support/test-messages.js';
+
+/** The data files of the lake under `root`, relative, sorted. */
+async function dataFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.jsonl.gz'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+describe('strata lake ls and verify', () => {
+  let dir: string;
+  let dataDir: string;
+  let lake: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'strata-lake-cli-'));
+    dataDir = path.join(dir, 'data');
+    lake = path.join(dir, 'lake');
+    // A store with events, archived in objects of 10, then closed: the CLI opens it after.
+    const store = await createPostgresEventStore({
+      driver: await createPgliteDriver({ dataDir }),
+      registry: testRegistry,
+    });
+    for (let n = 0; n < 35; n++) await store.appendToStream(`thing-${n % 4}`, [happened(n)]);
+    const archiver = createLakeArchiver({ sink: directorySink(lake), maxEvents: 10, lingerMs: 0 });
+    const engine = createSubscriptionEngine({ store, subscribers: [archiver.subscriber] });
+    engine.start();
+    const last = (await collect(store.readAll())).at(-1)!;
+    expect(await engine.waitUntilCaughtUp(archiver.subscriber.name, last.cursor, 20_000)).toBe(
+      true,
+    );
+    await engine.stop();
+    await store.close();
+  }, 60_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const strata = (...args: string[]) =>
+    runStrataInProcess(['--data-dir', dataDir, 'lake', ...args], { STRATA_LAKE: lake });
+
+  it('lists the objects with their hour and event count', async () => {
+    const { code, stdout } = await strata('ls');
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength((await dataFiles(lake)).length);
+    expect(lines.reduce((sum, line) => sum + Number(/\t(\d+) events\t/.exec(line)?.[1]), 0)).toBe(
+      35,
+    );
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\d{2}\t\d+ events\tmessages\/\d{4}\/\d{2}\/\d{2}\/\d{2}\//,
+    );
+    expect((await strata('ls', '--from', '2001-01-01T00', '--to', '2001-01-01T23')).stdout).toBe(
+      'No objects in the lake.\n',
+    );
+  });
+
+  it('says the lake matches the log, then finds a lost object, a corrupt one and a copy', async () => {
+    const ok = await strata('verify');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/35\/35 events in \d+ object\(s\)\tok/);
+    expect(ok.stdout).toContain('The lake matches the log');
+
+    const [first, second, third] = await dataFiles(lake);
+    // The first object again under another key (its range claimed wider): ten duplicates.
+    const copy = first!.replace(
+      /_\d{20}-\d{20}\.jsonl\.gz$/,
+      `_${'9'.repeat(20)}-${'9'.repeat(20)}.jsonl.gz`,
+    );
+    await copyFile(first!, copy);
+    await copyFile(`${first!}.meta.json`, `${copy}.meta.json`);
+    await rm(second!);
+    await writeFile(third!, 'not gzip at all');
+    const broken = await strata('verify');
+    expect(broken.code).toBe(1);
+    // The lost object's ten and the corrupt one's ten.
+    expect(broken.stdout).toMatch(/20 missing \(first \d+\)/);
+    expect(broken.stdout).toMatch(/10 duplicated \(first \d+\)/);
+    expect(broken.stdout).toContain(`corrupt object(s): ${path.relative(lake, third!)}`);
+    expect(broken.stderr).toContain('The lake does not match the log');
+  });
+
+  it('says how to turn the lake on when none is configured', async () => {
+    const { code, stderr } = await runStrataInProcess(['--data-dir', dataDir, 'lake', 'verify']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('set STRATA_LAKE');
+  });
+});
