@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 
 import type { StrataConfig } from '../app/config.js';
-import { listLake, verifyLakeCommand } from './commands/lake.js';
+import { listLake, replayLakeCommand, verifyLakeCommand } from './commands/lake.js';
 
-/** Adds `strata lake ls` and `strata lake verify`. */
+/** Adds `strata lake ls`, `strata lake replay` and `strata lake verify`. */
 export function addLakeCommands(
   program: Command,
   configFor: (command: Command) => StrataConfig,
@@ -18,6 +18,17 @@ export function addLakeCommands(
     .option('--to <hour>', 'up to this UTC hour, day or time')
     .action(async (options: { from?: string; to?: string }, command: Command) => {
       await listLake(configFor(command), options);
+    });
+  lake
+    .command('replay')
+    .description('rebuild an event store from the archive and check it against it')
+    .requiredOption(
+      '--into <target>',
+      'an empty store: a postgres:// URL or a PGlite data directory',
+    )
+    .option('--into-schema <schema>', 'the schema of a PostgreSQL target', 'strata')
+    .action(async (options: { into: string; intoSchema: string }, command: Command) => {
+      await replayLakeCommand(configFor(command), options);
     });
   lake
     .command('verify')

@@ -16,3 +16,9 @@ export { directorySink } from './sinks/directory.js';
 export { s3Sink, type S3Location } from './sinks/s3.js';
 export { openLakeSink, type LakeS3Settings } from './location.js';
 export { verifyLake, type LakeHourReport, type LakeReport } from './verify.js';
+export {
+  replayLake,
+  ReplayMismatchError,
+  ReplayTargetNotEmptyError,
+  type ReplayReport,
+} from './replay.js';

@@ -5,7 +5,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createLakeArchiver, directorySink } from '../../src/lake/index.js';
-import { createPgliteDriver, createPostgresEventStore } from '../../src/store/index.js';
+import {
+  createPgliteDriver,
+  createPostgresEventStore,
+  type StoredEvent,
+} from '../../src/store/index.js';
 import { createSubscriptionEngine } from '../../src/subscriptions/index.js';
 import { collect } from '../support/async.js';
 import { runStrataInProcess } from '../support/strata-cli.js';
@@ -34,7 +38,13 @@ describe('strata lake ls and verify', () => {
       driver: await createPgliteDriver({ dataDir }),
       registry: testRegistry,
     });
-    for (let n = 0; n < 35; n++) await store.appendToStream(`thing-${n % 4}`, [happened(n)]);
+    for (let n = 0; n < 34; n++) await store.appendToStream(`thing-${n % 4}`, [happened(n)]);
+    // One the registry has never heard of, in an old schema version: kept as stored.
+    await store.driver.query(
+      `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, data, metadata)
+       VALUES ($1, 'legacy-1', 1, 'old.Thing', 3, '{"kept": true}', '{"correlationId": "c"}')`,
+      [crypto.randomUUID()],
+    );
     const archiver = createLakeArchiver({ sink: directorySink(lake), maxEvents: 10, lingerMs: 0 });
     const engine = createSubscriptionEngine({ store, subscribers: [archiver.subscriber] });
     engine.start();
@@ -66,6 +76,31 @@ describe('strata lake ls and verify', () => {
     expect((await strata('ls', '--from', '2001-01-01T00', '--to', '2001-01-01T23')).stdout).toBe(
       'No objects in the lake.\n',
     );
+  });
+
+  it('replays the archive into an empty store, which then holds the same log, and refuses a full one', async () => {
+    const target = path.join(dir, 'replayed');
+    const replayed = await strata('replay', '--into', target);
+    expect(replayed.stderr).toBe('');
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toMatch(/Replayed 35 events from \d+ object\(s\)/);
+    const asStored = (events: StoredEvent[]) =>
+      events.map(({ globalPosition: _p, cursor: _c, ...event }) => event);
+    const [source, copy] = [
+      await createPostgresEventStore({ driver: await createPgliteDriver({ dataDir }) }),
+      await createPostgresEventStore({ driver: await createPgliteDriver({ dataDir: target }) }),
+    ];
+    try {
+      const original = await collect(source.readAll());
+      expect(asStored(await collect(copy.readAll()))).toEqual(asStored(original));
+      expect(original.at(-1)).toMatchObject({ type: 'old.Thing', schemaVersion: 3 });
+    } finally {
+      await source.close();
+      await copy.close();
+    }
+    const again = await strata('replay', '--into', target);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already holds 35 events');
   });
 
   it('says the lake matches the log, then finds a lost object, a corrupt one and a copy', async () => {

@@ -4,11 +4,17 @@ import {
   MESSAGES_DIR,
   openLakeSink,
   parseObjectKey,
+  replayLake,
   verifyLake,
   type LakeHourReport,
   type LakeSink,
 } from '../../lake/index.js';
-import { InvalidArgumentError } from '../../store/index.js';
+import {
+  createPgDriver,
+  createPgliteDriver,
+  createPostgresEventStore,
+  InvalidArgumentError,
+} from '../../store/index.js';
 import { openExistingStore } from '../existing-store.js';
 import { print } from './sessions.js';
 
@@ -101,6 +107,37 @@ export async function verifyLakeCommand(config: StrataConfig): Promise<void> {
       print(`The lake matches the log: ${report.hours.length} hour(s).`);
     } finally {
       await store.close();
+    }
+  });
+}
+
+/** The store `into` names: a PostgreSQL URL (schema `schema`), else a PGlite data directory. */
+async function openTarget(into: string, schema: string) {
+  const driver = /^postgres(ql)?:\/\//.test(into)
+    ? createPgDriver({ connectionString: into, schema })
+    : await createPgliteDriver({ dataDir: into });
+  // Creates the schema and its tables, as a new store would.
+  return createPostgresEventStore({ driver });
+}
+
+/**
+ * `strata lake replay --into <url | dir>`: rebuilds an event store from the archive (same ids,
+ * streams, versions and read order) and checks it against the archive, event by event.
+ */
+export async function replayLakeCommand(
+  config: StrataConfig,
+  options: { into: string; intoSchema: string },
+): Promise<void> {
+  await withSink(config, async (sink) => {
+    const target = await openTarget(options.into, options.intoSchema);
+    try {
+      const report = await replayLake(sink, target.driver);
+      print(
+        `Replayed ${report.events} events from ${report.objects} object(s) into ${options.into}; ` +
+          'read back, the new log is the archive.',
+      );
+    } finally {
+      await target.close();
     }
   });
 }

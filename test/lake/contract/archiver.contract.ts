@@ -1,11 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createLakeArchiver, type LakeArchiver, type LakeSink } from '../../../src/lake/index.js';
+import {
+  createLakeArchiver,
+  replayLake,
+  ReplayTargetNotEmptyError,
+  type LakeArchiver,
+  type LakeSink,
+} from '../../../src/lake/index.js';
+import {
+  createPgDriver,
+  createPostgresEventStore,
+  type StoredEvent,
+} from '../../../src/store/index.js';
 import {
   createSubscriptionEngine,
   type SubscriptionEngine,
 } from '../../../src/subscriptions/index.js';
 import { collect, deferred } from '../../support/async.js';
+import { memoryPgliteDriver } from '../../support/memory-pglite.js';
+import { dropSchema, TEST_DATABASE_URL, uniqueSchemaName } from '../../support/postgres.js';
 import { insertRaw, untilReadable, type TestDatabase } from '../../support/test-database.js';
 import { happened } from '../../support/test-messages.js';
 import { expectLakeIsTheLog, type TestSink, type TestSinkFactory } from './lake-fixture.js';
@@ -86,6 +99,40 @@ export function archiverContract(db: () => TestDatabase, makeSink: TestSinkFacto
       expect(lake).toEqual(log);
       expect(keys.length).toBeGreaterThanOrEqual(Math.ceil(log.length / 7));
       expect(lake.some((event) => event.type === 'test.NobodyKnowsMe')).toBe(true);
+    });
+
+    it('replays the lake into an empty store of the same kind: the same log, in order', async () => {
+      await appendSome(db(), 40);
+      const sink = await freshSink();
+      const name = `lake:${crypto.randomUUID().slice(0, 8)}`;
+      const { engine } = startArchiver(sink, name, { maxEvents: 6 });
+      expect(await engine.waitUntilCaughtUp(name, await lastCursor(), 20_000)).toBe(true);
+      const { log } = await expectLakeIsTheLog(db(), sink);
+      const withoutPlace = (events: readonly StoredEvent[]) =>
+        events.map(({ globalPosition: _position, cursor: _cursor, ...event }) => event);
+      // A target of the same kind as the source: a fresh schema, or a fresh PGlite.
+      const schema = uniqueSchemaName();
+      const targets = [
+        await createPostgresEventStore({
+          driver:
+            db().kind === 'pg'
+              ? createPgDriver({ connectionString: TEST_DATABASE_URL, schema })
+              : await memoryPgliteDriver(),
+        }),
+      ];
+      try {
+        for (const target of targets) {
+          const report = await replayLake(sink, target.driver);
+          expect(report.events).toBe(log.length);
+          expect(withoutPlace(await collect(target.readAll()))).toEqual(withoutPlace(log));
+          await expect(replayLake(sink, target.driver)).rejects.toBeInstanceOf(
+            ReplayTargetNotEmptyError,
+          );
+        }
+      } finally {
+        for (const target of targets) await target.close();
+        if (db().kind === 'pg') await dropSchema(schema);
+      }
     });
 
     it('stores nothing twice when an object was stored but its reply was lost', async () => {
