@@ -10,7 +10,7 @@ import {
   type LakeLayout,
   type LakeObjectName,
 } from './keys.js';
-import { lakeObjects } from './objects.js';
+import { gzipped, lakeObjects } from './objects.js';
 import type { LakeSink } from './sink.js';
 
 /** The archiver's subscriber name: its checkpoint, lease and status. */
@@ -115,7 +115,8 @@ export function createLakeArchiver(options: LakeArchiverOptions): LakeArchiver {
     try {
       const rest = await notYetStored(events);
       for (const object of lakeObjects(rest, { layout, maxEvents, maxBytes })) {
-        await sink.put(object.key, object);
+        const { count, sha256 } = object;
+        await sink.put(object.key, { body: await gzipped(object), count, sha256 });
         archivedTo = object.to;
       }
     } catch (error) {

@@ -10,7 +10,7 @@ export {
   type LakeLayout,
   type LakeObjectName,
 } from './keys.js';
-export { lakeObjects, type LakeObject, type ObjectLimits } from './objects.js';
+export { gzipped, lakeObjects, type LakeObject, type ObjectLimits } from './objects.js';
 export type { LakeSink, StoredLakeObject } from './sink.js';
 export { directorySink } from './sinks/directory.js';
 export { s3Sink, type S3Location } from './sinks/s3.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeCursor, type StoredEvent } from '../store/index.js';
 import { fromLakeLine } from './envelope.js';
 import { objectKey, parseObjectKey } from './keys.js';
-import { lakeObjects } from './objects.js';
+import { gzipped, lakeObjects } from './objects.js';
 
 const event = (
   position: number,
@@ -27,7 +27,7 @@ const event = (
 const limits = { layout: 'plain', maxEvents: 1_000, maxBytes: 1 << 20 } as const;
 
 describe('lake objects', () => {
-  it('cuts a batch at each change of UTC hour, keyed by hour and cursor range', () => {
+  it('cuts a batch at each change of UTC hour, keyed by hour and cursor range', async () => {
     const events = [
       event(1, '2026-11-23T09:59:59.999Z'),
       event(2, '2026-11-23T10:00:00.000Z'),
@@ -41,7 +41,10 @@ describe('lake objects', () => {
       `messages/2026/11/23/09/${events[3]!.cursor}_${events[3]!.cursor}.jsonl.gz`,
     ]);
     expect(objects.map((object) => object.count)).toEqual([1, 2, 1]);
-    const lines = gunzipSync(objects[1]!.body).toString().trimEnd().split('\n');
+    const lines = gunzipSync(await gzipped(objects[1]!))
+      .toString()
+      .trimEnd()
+      .split('\n');
     expect(lines.map(fromLakeLine)).toEqual([events[1], events[2]]);
   });
 
@@ -53,7 +56,7 @@ describe('lake objects', () => {
       3, 3, 1,
     ]);
     const oneLine = lakeObjects(events.slice(0, 1), limits)[0]!;
-    const lineBytes = gunzipSync(oneLine.body).byteLength;
+    const lineBytes = Buffer.byteLength(oneLine.text);
     expect(
       lakeObjects(events, { ...limits, maxBytes: lineBytes * 2 + 1 }).map((object) => object.count),
     ).toEqual([2, 2, 2, 1]);
@@ -63,11 +66,13 @@ describe('lake objects', () => {
     ).toEqual([1, 1]);
   });
 
-  it('gives the same bytes and checksum for the same events, whenever it runs', () => {
+  it('gives the same bytes and checksum for the same events, whenever it runs', async () => {
     const events = [event(1, '2026-11-23T10:00:00Z'), event(2, '2026-11-23T10:00:01Z')];
     const [first] = lakeObjects(events, limits);
     const [again] = lakeObjects(structuredClone(events), limits);
-    expect(Buffer.from(again!.body).equals(Buffer.from(first!.body))).toBe(true);
+    expect(Buffer.from(await gzipped(again!)).equals(Buffer.from(await gzipped(first!)))).toBe(
+      true,
+    );
     expect(again!.sha256).toBe(first!.sha256);
     expect(first!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -1,4 +1,4 @@
-import type { LogPage } from '../store/index.js';
+import type { Cursor, LogPage, ReadPageOptions } from '../store/index.js';
 import { ensureCheckpoint, type Progress } from './postgres/checkpoints.js';
 import { blockedStreams } from './postgres/parking.js';
 import { createScanSaver } from './scan-saver.js';
@@ -20,6 +20,29 @@ export function nextRecheckMs(previous: number, woken: boolean, pollIntervalMs: 
   if (woken) return 5;
   if (previous === 0) return 0;
   return previous * 2 >= pollIntervalMs ? 0 : previous * 2;
+}
+
+/**
+ * Reads pages for one subscriber, and can start reading the next one early: while a full page
+ * is handled (catching up), the one after it comes from the database, so reading and handling
+ * overlap instead of taking turns. A page read early is used only if the loop asks for exactly
+ * where it began.
+ */
+function pageReader(store: WorkerContext['store'], options: ReadPageOptions) {
+  let ahead: { readonly from: Cursor; readonly page: Promise<LogPage> } | undefined;
+  return {
+    read(from: Cursor): Promise<LogPage> {
+      const early = ahead;
+      ahead = undefined;
+      return early?.from === from ? early.page : store.readPage(from, options);
+    },
+    readAhead(from: Cursor): void {
+      const page = store.readPage(from, options);
+      // Unused when the loop stops or goes elsewhere: its failure is nobody's to hear.
+      page.catch(() => undefined);
+      ahead = { from, page };
+    },
+  };
 }
 
 /** The read loop of the worker of `context`: reads and handles events until told to stop. */
@@ -48,13 +71,10 @@ export function createReadLoop(context: WorkerContext, parts: ReadLoopParts) {
     let recheckMs = 0;
     // When the events of a short page were first read: it waits up to `lingerMs` from then.
     let lingeringSince: number | undefined;
+    const pages = pageReader(store, { ...filter, limit: batchSize, asStored });
     while (!context.stopping && !leaseLost()) {
       await parts.settleRequests();
-      const page = await store.readPage(progress.scanned, {
-        ...filter,
-        limit: batchSize,
-        asStored,
-      });
+      const page = await pages.read(progress.scanned);
       if (page.entries.length === 0) {
         progress = { handled: progress.handled, scanned: page.end };
         status.scanned = page.end;
@@ -79,6 +99,8 @@ export function createReadLoop(context: WorkerContext, parts: ReadLoopParts) {
         }
       }
       lingeringSince = undefined;
+      // A full page: more is waiting, so the next page is read while this one is handled.
+      if (page.entries.length === batchSize) pages.readAhead(page.end);
       progress = await parts.processPage(page, progress);
       saved = progress;
       status.scanned = progress.scanned;
