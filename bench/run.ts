@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { appendBenchmark } from './append.js';
 import { busBenchmark } from './bus.js';
 import { httpBenchmark } from './http.js';
+import { lakeBenchmark } from './lake.js';
 import { projectBenchmark } from './project.js';
 import { stressBenchmark } from './stress.js';
 
@@ -12,6 +13,7 @@ const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   http: httpBenchmark,
   stress: stressBenchmark,
   bus: busBenchmark,
+  lake: lakeBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);
