@@ -116,6 +116,10 @@ export const NOT_ANSWERED: ReadonlySet<string> = new Set([
   'BUS_PUBLISH_REFUSED',
   'BUS_PUBLISH_FAILED',
   'BUS_REQUIRED',
+  'LAKE_NOT_CONFIGURED',
+  'LAKE_MISMATCH',
+  'REPLAY_TARGET_NOT_EMPTY',
+  'REPLAY_MISMATCH',
 ]);
 
 /** An RFC 9457 problem document. */

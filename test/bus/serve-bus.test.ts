@@ -21,14 +21,17 @@ describeWithNats('strata serve and the bus', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('says the bus is off without NATS_URL, at start-up and in readiness', async () => {
+  it('says the bus (and the lake) are off without NATS_URL (STRATA_LAKE), at start-up and in readiness', async () => {
     const server = await startServer(['--data-dir', dataDir]);
     try {
       await expect.poll(() => server.output()).toMatch(/Bus: +off \(set NATS_URL/);
+      expect(server.output()).toMatch(/Lake: +off \(set STRATA_LAKE/);
       const ready = (await (await fetch(`${server.url}/health/ready`)).json()) as {
         bus: unknown;
+        lake: unknown;
       };
       expect(ready.bus).toEqual({ enabled: false });
+      expect(ready.lake).toEqual({ enabled: false });
     } finally {
       expect(await server.stop()).toBe(0);
     }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directorySink, MESSAGES_DIR } from '../../src/lake/index.js';
 import { startServer } from '../support/strata-process.js';
 
+// Off, it says so beside the bus: test/bus/serve-bus.test.ts.
 describe('strata serve and the lake', () => {
   let dir: string;
   beforeAll(async () => {
@@ -15,17 +16,6 @@ describe('strata serve and the lake', () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
-  });
-
-  it('says the lake is off without STRATA_LAKE, at start-up and in readiness', async () => {
-    const server = await startServer(['--data-dir', path.join(dir, 'off')]);
-    try {
-      await expect.poll(() => server.output()).toMatch(/Lake: +off \(set STRATA_LAKE/);
-      const ready = (await (await fetch(`${server.url}/health/ready`)).json()) as { lake: unknown };
-      expect(ready.lake).toEqual({ enabled: false });
-    } finally {
-      expect(await server.stop()).toBe(0);
-    }
   });
 
   it('with STRATA_LAKE archives each command’s events by the hour and says where', async () => {
