@@ -1,39 +1,16 @@
-import type { StoredEvent } from '../store/index.js';
-import { parseCursor } from '../store/index.js';
+import {
+  eventEnvelope,
+  parseCursor,
+  type EventEnvelope,
+  type StoredEvent,
+} from '../store/index.js';
 
-/**
- * One archived event: the full envelope, as stored (the schema version it was written in, its
- * data unchanged), so the archive can rebuild a store exactly.
- */
-export interface LakeEnvelope {
-  readonly id: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly streamId: string;
-  readonly streamVersion: number;
-  readonly globalPosition: number;
-  readonly cursor: string;
-  /** RFC 3339, UTC. */
-  readonly recordedAt: string;
-  readonly data: unknown;
-  readonly metadata: Readonly<Record<string, unknown>>;
-}
+/** One archived event: the full envelope, as stored (its own schema version, data unchanged). */
+export type LakeEnvelope = EventEnvelope;
 
 /** The JSON line of `event` (without its newline): keys in a fixed order, so bytes repeat. */
 export function toLakeLine(event: StoredEvent): string {
-  const envelope: LakeEnvelope = {
-    id: event.id,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    streamId: event.streamId,
-    streamVersion: event.streamVersion,
-    globalPosition: event.globalPosition,
-    cursor: event.cursor,
-    recordedAt: event.recordedAt.toISOString(),
-    data: event.data,
-    metadata: event.metadata,
-  };
-  return JSON.stringify(envelope);
+  return JSON.stringify(eventEnvelope(event));
 }
 
 /** The event a line of the archive holds. */

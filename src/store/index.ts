@@ -62,3 +62,5 @@ export type {
   Unsubscribe,
 } from './types.js';
 export type { StoredEventNamed } from './stored-event-named.js';
+export { readCommittedLog, restoreEvents } from './postgres/restore.js';
+export { eventEnvelope, type EventEnvelope } from './envelope.js';

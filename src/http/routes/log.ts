@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { StrataSystem } from '../../app/index.js';
 import {
   decodeCursor,
+  eventEnvelope,
   LOG_START,
   parseCursor,
   type Cursor,
   type LogEntry,
-  type StoredEvent,
 } from '../../store/index.js';
 import type { Authenticator } from '../auth.js';
 import { HttpProblemError } from '../problems.js';
@@ -63,29 +63,17 @@ async function startOf(system: StrataSystem, raw: RawParam): Promise<Cursor> {
     : cursorParam(after);
 }
 
-function envelope(event: StoredEvent) {
-  return {
-    id: event.id,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    streamId: event.streamId,
-    streamVersion: event.streamVersion,
-    globalPosition: event.globalPosition,
-    cursor: event.cursor,
-    recordedAt: event.recordedAt.toISOString(),
-    data: event.data,
-    metadata: event.metadata,
-  };
-}
-
 /**
  * An entry of the log as operators see it: an event that cannot be decoded is shown as stored,
  * with the reason, so the page holding a poison event can still be read.
  */
 function entryEnvelope({ event, problem }: LogEntry) {
   return problem === undefined
-    ? envelope(event)
-    : { ...envelope(event), undecodable: { reason: problem.reason, message: problem.message } };
+    ? eventEnvelope(event)
+    : {
+        ...eventEnvelope(event),
+        undecodable: { reason: problem.reason, message: problem.message },
+      };
 }
 
 type LogQuery = Record<string, RawParam>;
@@ -114,7 +102,7 @@ export function logRoutes(system: StrataSystem, auth: Authenticator) {
         return {
           streamId,
           version,
-          events: events.map(envelope),
+          events: events.map(eventEnvelope),
           next: last < version ? last + 1 : null,
         };
       },
