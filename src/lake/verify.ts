@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 
-import type { EventStore, StoredEvent } from '../store/index.js';
+import type { Cursor, EventStore, StoredEvent } from '../store/index.js';
 import { fromLakeLine, toLakeLine } from './envelope.js';
-import { hourOf, MESSAGES_DIR, parseObjectKey } from './keys.js';
+import { hourOf, MESSAGES_DIR, parseObjectKey, type LakeObjectName } from './keys.js';
 import type { LakeSink } from './sink.js';
 
 /** What `verifyLake` found in one hour of the archive, against the log. */
@@ -28,6 +28,11 @@ export interface LakeHourReport {
 /** The whole verification: every hour, and whether all is well. */
 export interface LakeReport {
   readonly hours: readonly LakeHourReport[];
+  /**
+   * Events of the log after the last archived one: not archived yet (the archiver lags by up
+   * to its linger), which is no fault.
+   */
+  readonly notYetArchived: number;
   readonly ok: boolean;
 }
 
@@ -69,10 +74,22 @@ async function readObject(sink: LakeSink, key: string): Promise<StoredEvent[] | 
 /** The same event as stored: everything the archive promises to keep, in its line's form. */
 const sameEvent = (a: StoredEvent, b: StoredEvent) => toLakeLine(a) === toLakeLine(b);
 
+/** The archive's objects in read order: by first cursor, then last. */
+async function objectsInReadOrder(sink: LakeSink): Promise<LakeObjectName[]> {
+  const names: LakeObjectName[] = [];
+  for await (const key of sink.list(`${MESSAGES_DIR}/`)) {
+    const name = parseObjectKey(key);
+    if (name !== undefined) names.push(name);
+  }
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return names.sort((a, b) => order(a.from, b.from) || order(a.to, b.to));
+}
+
 /**
- * Checks the archive against the log, hour by hour: every object's bytes against its count and
- * checksum, every event of the log present exactly once and equal to the log's (as stored),
- * nothing the log does not hold. `store` must read events as stored (no registry).
+ * Checks the archive against the log, hour by hour, walking both in read order side by side
+ * (one object in memory at a time): every object's bytes against its count and checksum, every
+ * event of the log up to the last archived one present exactly once and equal to the log's
+ * (as stored), nothing the log does not hold. `store` must read events as stored (no registry).
  */
 export async function verifyLake(
   sink: LakeSink,
@@ -84,33 +101,56 @@ export async function verifyLake(
     if (found === undefined) hours.set(hour, (found = tally()));
     return found;
   };
-  const archived = new Map<number, StoredEvent>();
-  for await (const key of sink.list(`${MESSAGES_DIR}/`)) {
-    const name = parseObjectKey(key);
-    if (name === undefined) continue;
-    const hour = hourTally(name.hour);
+  const objects = await objectsInReadOrder(sink);
+  const tail = objects.reduce<Cursor | undefined>(
+    (last, object) => (last === undefined || object.to > last ? object.to : last),
+    undefined,
+  );
+  const log = store.readAll()[Symbol.asyncIterator]();
+  let next = await log.next();
+  let notYetArchived = 0;
+  /** Log events before `cursor` the lake did not hold (or, past the tail, does not yet). */
+  const passLogUntil = async (cursor: Cursor | undefined) => {
+    while (next.done !== true && (cursor === undefined || next.value.cursor < cursor)) {
+      const event = next.value;
+      const hour = hourTally(hourOf(event.recordedAt));
+      if (tail !== undefined && event.cursor <= tail) {
+        hour.logEvents++;
+        hour.missing.push(event.globalPosition);
+      } else {
+        notYetArchived++;
+      }
+      next = await log.next();
+    }
+  };
+  let lastArchived: Cursor | undefined;
+  for (const object of objects) {
+    const hour = hourTally(object.hour);
     hour.objects++;
-    const events = await readObject(sink, key);
+    const events = await readObject(sink, object.key);
     if (events === undefined) {
-      hour.corrupt.push(key);
+      hour.corrupt.push(object.key);
       continue;
     }
     for (const event of events) {
-      hour.lakeEvents++;
-      if (archived.has(event.globalPosition)) hour.duplicates.push(event.globalPosition);
-      else archived.set(event.globalPosition, event);
+      const eventHour = hourTally(hourOf(event.recordedAt));
+      eventHour.lakeEvents++;
+      if (lastArchived !== undefined && event.cursor <= lastArchived) {
+        eventHour.duplicates.push(event.globalPosition);
+        continue;
+      }
+      lastArchived = event.cursor;
+      await passLogUntil(event.cursor);
+      if (next.done !== true && next.value.cursor === event.cursor) {
+        eventHour.logEvents++;
+        if (!sameEvent(next.value, event)) eventHour.foreign.push(event.globalPosition);
+        next = await log.next();
+      } else {
+        eventHour.foreign.push(event.globalPosition);
+      }
     }
   }
-  for await (const event of store.readAll()) {
-    const hour = hourTally(hourOf(event.recordedAt));
-    hour.logEvents++;
-    const copy = archived.get(event.globalPosition);
-    if (copy === undefined) hour.missing.push(event.globalPosition);
-    else if (!sameEvent(copy, event)) hour.foreign.push(event.globalPosition);
-    archived.delete(event.globalPosition);
-  }
-  for (const [position, event] of archived)
-    hourTally(hourOf(event.recordedAt)).foreign.push(position);
+  await passLogUntil(undefined);
   const report = [...hours]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([hour, found]) => ({ hour, ...found }));
@@ -119,5 +159,5 @@ export async function verifyLake(
       hour.missing.length + hour.duplicates.length + hour.foreign.length + hour.corrupt.length ===
       0,
   );
-  return { hours: report, ok };
+  return { hours: report, notYetArchived, ok };
 }

@@ -103,6 +103,9 @@ export async function verifyLakeCommand(config: StrataConfig): Promise<void> {
     try {
       const report = await verifyLake(sink, store);
       for (const hour of report.hours) print(describeHour(hour));
+      if (report.notYetArchived > 0) {
+        print(`${report.notYetArchived} newer event(s) of the log are not archived yet.`);
+      }
       if (!report.ok) throw new LakeMismatchError('The lake does not match the log (see above)');
       print(`The lake matches the log: ${report.hours.length} hour(s).`);
     } finally {
