@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -38,6 +40,11 @@ export function s3Sink(location: S3Location, config: S3ClientConfig = {}): LakeS
           Body: object.body,
           ContentType: 'application/gzip',
           Metadata: { 'strata-count': String(object.count), 'strata-sha256': object.sha256 },
+          // A body of one part goes up in one PUT, whose MD5 S3 checks: the bytes stored are the
+          // bytes sent (the SDK's own checksums are not checked by every S3-compatible server).
+          ...(object.body.byteLength <= PART_BYTES
+            ? { ContentMD5: createHash('md5').update(object.body).digest('base64') }
+            : {}),
         },
       });
       await upload.done();
