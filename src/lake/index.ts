@@ -11,7 +11,7 @@ export {
   type LakeObjectName,
 } from './keys.js';
 export { gzipped, lakeObjects, type LakeObject, type ObjectLimits } from './objects.js';
-export type { LakeSink, StoredLakeObject } from './sink.js';
+export type { LakeObjectMetadata, LakeSink, StoredLakeObject } from './sink.js';
 export { directorySink } from './sinks/directory.js';
 export { s3Sink, type S3Location } from './sinks/s3.js';
 export { openLakeSink, type LakeS3Settings } from './location.js';

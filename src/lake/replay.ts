@@ -8,7 +8,7 @@ import {
   type StoredEvent,
 } from '../store/index.js';
 import { fromLakeLine, toLakeLine } from './envelope.js';
-import { MESSAGES_DIR, parseObjectKey, type LakeObjectName } from './keys.js';
+import { linesOf, objectsInReadOrder } from './reading.js';
 import type { LakeSink } from './sink.js';
 
 /** The store a replay writes into is not empty: replaying into it would mix two logs. */
@@ -27,21 +27,11 @@ export interface ReplayReport {
   readonly events: number;
 }
 
-/** The archive's objects in read order (by first cursor; keys sort by hour first). */
-async function objectsInReadOrder(sink: LakeSink): Promise<LakeObjectName[]> {
-  const names: LakeObjectName[] = [];
-  for await (const key of sink.list(`${MESSAGES_DIR}/`)) {
-    const name = parseObjectKey(key);
-    if (name !== undefined) names.push(name);
-  }
-  return names.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-}
-
 async function eventsOf(sink: LakeSink, key: string): Promise<StoredEvent[]> {
   const object = await sink.get(key);
   if (object === undefined) throw new ReplayMismatchError(`${key} vanished during the replay`);
   const text = gunzipSync(object.body).toString('utf8');
-  return text.endsWith('\n') ? text.slice(0, -1).split('\n').map(fromLakeLine) : [];
+  return linesOf(text).map(fromLakeLine);
 }
 
 /** An event as a replay promises to keep it: all but its position and cursor. */

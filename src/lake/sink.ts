@@ -1,8 +1,12 @@
-/** An object as a sink stores it: its bytes, and the metadata the archiver gave it. */
-export interface StoredLakeObject {
-  readonly body: Uint8Array;
+/** The metadata the archiver gives an object: its event count and the SHA-256 of its lines. */
+export interface LakeObjectMetadata {
   readonly count: number;
   readonly sha256: string;
+}
+
+/** An object as a sink stores it: its bytes, and its metadata. */
+export interface StoredLakeObject extends LakeObjectMetadata {
+  readonly body: Uint8Array;
 }
 
 /** Where the archive lives: a directory, or an S3 bucket and prefix. */
@@ -16,6 +20,8 @@ export interface LakeSink {
   put(key: string, object: StoredLakeObject): Promise<void>;
   /** The object at `key`, or `undefined`. */
   get(key: string): Promise<StoredLakeObject | undefined>;
+  /** The metadata of the object at `key` without its bytes, or `undefined`. */
+  metadata(key: string): Promise<LakeObjectMetadata | undefined>;
   /** Every key starting with `prefix`, in ascending order. */
   list(prefix: string): AsyncIterable<string>;
   /** Lets go of its connections (after the archiver stopped). */

@@ -3,7 +3,8 @@ import { gunzipSync } from 'node:zlib';
 
 import type { Cursor, EventStore, StoredEvent } from '../store/index.js';
 import { fromLakeLine, toLakeLine } from './envelope.js';
-import { hourOf, MESSAGES_DIR, parseObjectKey, type LakeObjectName } from './keys.js';
+import { hourOf } from './keys.js';
+import { linesOf, objectsInReadOrder } from './reading.js';
 import type { LakeSink } from './sink.js';
 
 /** What `verifyLake` found in one hour of the archive, against the log. */
@@ -63,7 +64,7 @@ async function readObject(sink: LakeSink, key: string): Promise<StoredEvent[] | 
   try {
     const text = gunzipSync(object.body).toString('utf8');
     const sha256 = createHash('sha256').update(text).digest('hex');
-    const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : [];
+    const lines = linesOf(text);
     if (sha256 !== object.sha256 || lines.length !== object.count) return undefined;
     return lines.map(fromLakeLine);
   } catch {
@@ -73,17 +74,6 @@ async function readObject(sink: LakeSink, key: string): Promise<StoredEvent[] | 
 
 /** The same event as stored: everything the archive promises to keep, in its line's form. */
 const sameEvent = (a: StoredEvent, b: StoredEvent) => toLakeLine(a) === toLakeLine(b);
-
-/** The archive's objects in read order: by first cursor, then last. */
-async function objectsInReadOrder(sink: LakeSink): Promise<LakeObjectName[]> {
-  const names: LakeObjectName[] = [];
-  for await (const key of sink.list(`${MESSAGES_DIR}/`)) {
-    const name = parseObjectKey(key);
-    if (name !== undefined) names.push(name);
-  }
-  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return names.sort((a, b) => order(a.from, b.from) || order(a.to, b.to));
-}
 
 /**
  * Checks the archive against the log, hour by hour, walking both in read order side by side

@@ -67,8 +67,9 @@ export async function listLake(
       if (name === undefined) continue;
       if ((from !== undefined && name.hour < from) || (to !== undefined && name.hour > to))
         continue;
-      const object = await sink.get(key);
-      print(`${name.hour}\t${object?.count ?? '?'} events\t${key}`);
+      // The metadata alone: listing must not download every object.
+      const metadata = await sink.metadata(key);
+      print(`${name.hour}\t${metadata?.count ?? '?'} events\t${key}`);
       count++;
     }
     if (count === 0) print('No objects in the lake.');

@@ -82,6 +82,17 @@ export function directorySink(root: string): LakeSink {
       }
     },
     close: () => undefined,
+    async metadata(key) {
+      try {
+        const { count, sha256 } = JSON.parse(
+          await readFile(`${fileOf(key)}${META}`, 'utf8'),
+        ) as Meta;
+        return { count, sha256 };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
     async *list(prefix) {
       // Walk only the directory the prefix names, then filter by the rest of it.
       const slash = prefix.lastIndexOf('/');

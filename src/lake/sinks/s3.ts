@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 
 import {
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
+  NotFound,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
@@ -63,6 +65,20 @@ export function s3Sink(location: S3Location, config: S3ClientConfig = {}): LakeS
         };
       } catch (error) {
         if (error instanceof NoSuchKey) return undefined;
+        throw error;
+      }
+    },
+    async metadata(key) {
+      try {
+        const reply = await client.send(
+          new HeadObjectCommand({ Bucket: bucket, Key: `${prefix}${key}` }),
+        );
+        return {
+          count: Number(reply.Metadata?.['strata-count']),
+          sha256: reply.Metadata?.['strata-sha256'] ?? '',
+        };
+      } catch (error) {
+        if (error instanceof NotFound) return undefined;
         throw error;
       }
     },

@@ -27,6 +27,10 @@ export async function readLake(sink: LakeSink) {
   for (const key of keys) {
     const object = await sink.get(key);
     if (object === undefined) throw new Error(`listed ${key}, but it is not there`);
+    const metadata = await sink.metadata(key);
+    if (metadata?.count !== object.count || metadata.sha256 !== object.sha256) {
+      throw new Error(`${key}: its metadata alone says otherwise than with its body`);
+    }
     const lines = gunzipSync(object.body).toString().trimEnd().split('\n');
     if (lines.length !== object.count)
       throw new Error(`${key}: ${lines.length} lines, metadata says ${object.count}`);
