@@ -12,6 +12,8 @@ export const LakeConfigSchema = Type.Object(
     maxEvents: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     maxBytes: Type.Optional(Type.Integer({ minimum: 1024 })),
     lingerMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Where `strata lake query`/`compact` keep copies of S3 objects (default: under the OS temp dir). */
+    cacheDir: Type.Optional(Type.String({ minLength: 1 })),
     /** S3 beyond the AWS SDK's own environment (`AWS_REGION`, credentials, `AWS_ENDPOINT_URL`). */
     s3: Type.Optional(
       Type.Object(

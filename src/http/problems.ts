@@ -120,6 +120,9 @@ export const NOT_ANSWERED: ReadonlySet<string> = new Set([
   'LAKE_MISMATCH',
   'REPLAY_TARGET_NOT_EMPTY',
   'REPLAY_MISMATCH',
+  'LAKE_QUERY_UNAVAILABLE',
+  'LAKE_QUERY_FAILED',
+  'LAKE_COMPACTION_FAILED',
 ]);
 
 /** An RFC 9457 problem document. */

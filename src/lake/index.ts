@@ -2,7 +2,10 @@ export { ARCHIVER_SUBSCRIBER, createLakeArchiver } from './archiver.js';
 export type { LakeArchiver, LakeArchiverOptions, LakeArchiverStatus } from './archiver.js';
 export { fromLakeLine, toLakeLine, type LakeEnvelope } from './envelope.js';
 export {
+  compactedKey,
   hourOf,
+  parseCompactedKey,
+  type CompactedName,
   hourPrefix,
   MESSAGES_DIR,
   objectKey,
@@ -22,3 +25,15 @@ export {
   ReplayTargetNotEmptyError,
   type ReplayReport,
 } from './replay.js';
+export {
+  compactLake,
+  DUCKDB_PACKAGE,
+  lakeCatalog,
+  LakeCompactionError,
+  LakeQueryError,
+  LakeQueryUnavailableError,
+  queryLake,
+  type HourRange,
+  type LakeCompactionReport,
+  type LakeQueryResult,
+} from './sql/index.js';

@@ -24,6 +24,11 @@ export interface LakeSink {
   metadata(key: string): Promise<LakeObjectMetadata | undefined>;
   /** Every key starting with `prefix`, in ascending order. */
   list(prefix: string): AsyncIterable<string>;
+  /**
+   * The object's file on this machine, when the sink is a local directory (query engines read
+   * it in place); absent for remote sinks, whose objects are fetched into a cache.
+   */
+  readonly localFile?: (key: string) => string;
   /** Lets go of its connections (after the archiver stopped). */
   close(): void;
 }

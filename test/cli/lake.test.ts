@@ -33,7 +33,7 @@ describe('strata lake ls and verify', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'strata-lake-cli-'));
     dataDir = path.join(dir, 'data');
     lake = path.join(dir, 'lake');
-    // A store with events, archived in objects of 10, then closed: the CLI opens it after.
+    // A store with events, archived in objects of 10 (four objects), then closed: the CLI opens it after.
     const store = await createPostgresEventStore({
       driver: await createPgliteDriver({ dataDir }),
       registry: testRegistry,
@@ -76,6 +76,50 @@ describe('strata lake ls and verify', () => {
     expect((await strata('ls', '--from', '2001-01-01T00', '--to', '2001-01-01T23')).stdout).toBe(
       'No objects in the lake.\n',
     );
+  });
+
+  it('answers SQL over the archive as a table, JSON or CSV, and compacts it into Parquet', async () => {
+    const sql =
+      'SELECT type, schema_version, count(*) AS events FROM events GROUP BY ALL ORDER BY 1';
+    const table = await strata('query', sql);
+    expect(table.stderr).toBe('');
+    expect(table.stdout.split('\n').slice(2, 4)).toEqual([
+      'old.Thing                        3       1',
+      'test.ThingHappened               1      34',
+    ]);
+    const json = await strata('query', sql, '--format', 'json');
+    expect(JSON.parse(json.stdout)).toEqual([
+      { type: 'old.Thing', schema_version: 3, events: 1 },
+      { type: 'test.ThingHappened', schema_version: 1, events: 34 },
+    ]);
+    expect((await strata('query', sql, '--format', 'csv')).stdout).toBe(
+      'type,schema_version,events\nold.Thing,3,1\ntest.ThingHappened,1,34\n',
+    );
+    const elsewhen = await strata('query', sql, '--from', '2001-01-01', '--to', '2001-01-01T05');
+    expect(elsewhen.stdout).toContain('(0 rows)');
+
+    const compacted = await strata('compact');
+    expect(compacted.code).toBe(0);
+    expect(compacted.stdout).toMatch(/\.parquet\t35 events from 4 object\(s\)\n/);
+    expect(compacted.stdout).toContain('Compacted 1 hour(s) into Parquet; 0 already up to date.');
+    expect((await strata('query', sql, '--format', 'csv')).stdout).toBe(
+      'type,schema_version,events\nold.Thing,3,1\ntest.ThingHappened,1,34\n',
+    );
+    const listed = await strata('ls');
+    expect(listed.stdout).toMatch(/\t35 events\tmessages\/.+\.parquet\n/);
+    expect((await strata('compact', '--by', 'day')).stdout).toContain('Compacted 1 day(s)');
+  });
+
+  it('names the flag or the SQL that is wrong, and writes nothing', async () => {
+    const format = await strata('query', 'SELECT 1', '--format', 'xml');
+    expect(format.code).toBe(1);
+    expect(format.stderr).toContain('--format');
+    const by = await strata('compact', '--by', 'week');
+    expect(by.code).toBe(1);
+    expect(by.stderr).toContain('--by must be hour or day');
+    const sql = await strata('query', 'SELEC type FROM events');
+    expect(sql.code).toBe(1);
+    expect(sql.stderr).toMatch(/syntax error/i);
   });
 
   it('replays the archive into an empty store, which then holds the same log, and refuses a full one', async () => {

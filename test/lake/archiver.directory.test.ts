@@ -8,6 +8,7 @@ import { directorySink } from '../../src/lake/index.js';
 import { describePostgres } from '../support/postgres.js';
 import { useTestDatabase } from '../support/test-database.js';
 import { archiverContract } from './contract/archiver.contract.js';
+import { lakeSqlContract } from './contract/lake-sql.contract.js';
 
 async function directory() {
   const root = await mkdtemp(path.join(tmpdir(), 'strata-lake-'));
@@ -20,4 +21,8 @@ describe('the lake in a directory, on PGlite', () => {
 
 describePostgres('the lake in a directory, on PostgreSQL', () => {
   archiverContract(useTestDatabase('pg'), directory);
+});
+
+describe('SQL over the lake in a directory', () => {
+  lakeSqlContract(directory);
 });

@@ -10,6 +10,7 @@ import { s3ClientFor, startS3Server, type TestS3Server } from '../support/s3-ser
 import { useTestDatabase } from '../support/test-database.js';
 import { appendSome, archiverContract } from './contract/archiver.contract.js';
 import { expectLakeIsTheLog } from './contract/lake-fixture.js';
+import { lakeSqlContract } from './contract/lake-sql.contract.js';
 
 const BUCKET = 'strata-lake';
 
@@ -88,5 +89,9 @@ describeWithS3('the lake in S3 (OpenStack Swift with s3api)', () => {
   });
   describePostgres('on PostgreSQL', () => {
     archiverContract(useTestDatabase('pg'), freshPrefix);
+  });
+
+  describe('SQL over it', () => {
+    lakeSqlContract(freshPrefix);
   });
 });

@@ -3,6 +3,7 @@ import { StrataError } from '../../errors.js';
 import {
   MESSAGES_DIR,
   openLakeSink,
+  parseCompactedKey,
   parseObjectKey,
   replayLake,
   verifyLake,
@@ -31,7 +32,10 @@ export class LakeMismatchError extends StrataError {
   readonly code = 'LAKE_MISMATCH';
 }
 
-async function withSink<T>(config: StrataConfig, work: (sink: LakeSink) => Promise<T>): Promise<T> {
+export async function withSink<T>(
+  config: StrataConfig,
+  work: (sink: LakeSink) => Promise<T>,
+): Promise<T> {
   if (config.lake === undefined) throw new LakeNotConfiguredError();
   const sink = openLakeSink(config.lake.location, config.lake.s3);
   try {
@@ -42,7 +46,7 @@ async function withSink<T>(config: StrataConfig, work: (sink: LakeSink) => Promi
 }
 
 /** `YYYY-MM-DDTHH` of an `--from`/`--to` value (an hour, a day or an RFC 3339 time). */
-function hourBound(text: string): string {
+export function hourBound(text: string): string {
   const date = new Date(text.length === 13 ? `${text}:00:00Z` : text);
   if (Number.isNaN(date.getTime())) {
     throw new InvalidArgumentError(
@@ -63,13 +67,16 @@ export async function listLake(
   await withSink(config, async (sink) => {
     let count = 0;
     for await (const key of sink.list(`${MESSAGES_DIR}/`)) {
-      const name = parseObjectKey(key);
-      if (name === undefined) continue;
-      if ((from !== undefined && name.hour < from) || (to !== undefined && name.hour > to))
+      const span = parseObjectKey(key)?.hour ?? parseCompactedKey(key)?.span;
+      if (span === undefined) continue;
+      if (
+        (from !== undefined && span < from.slice(0, span.length)) ||
+        (to !== undefined && span > to)
+      )
         continue;
       // The metadata alone: listing must not download every object.
       const metadata = await sink.metadata(key);
-      print(`${name.hour}\t${metadata?.count ?? '?'} events\t${key}`);
+      print(`${span}\t${metadata?.count ?? '?'} events\t${key}`);
       count++;
     }
     if (count === 0) print('No objects in the lake.');

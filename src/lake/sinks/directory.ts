@@ -81,6 +81,7 @@ export function directorySink(root: string): LakeSink {
         throw error;
       }
     },
+    localFile: fileOf,
     close: () => undefined,
     async metadata(key) {
       try {

@@ -40,7 +40,9 @@ export function s3Sink(location: S3Location, config: S3ClientConfig = {}): LakeS
           Bucket: bucket,
           Key: `${prefix}${key}`,
           Body: object.body,
-          ContentType: 'application/gzip',
+          ContentType: key.endsWith('.parquet')
+            ? 'application/vnd.apache.parquet'
+            : 'application/gzip',
           Metadata: { 'strata-count': String(object.count), 'strata-sha256': object.sha256 },
           // A body of one part goes up in one PUT, whose MD5 S3 checks: the bytes stored are the
           // bytes sent (the SDK's own checksums are not checked by every S3-compatible server).
