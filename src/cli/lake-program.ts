@@ -56,9 +56,18 @@ export function addLakeCommands(
       'an empty store: a postgres:// URL or a PGlite data directory',
     )
     .option('--into-schema <schema>', 'the schema of a PostgreSQL target', 'strata')
-    .action(async (options: { into: string; intoSchema: string }, command: Command) => {
-      await replayLakeCommand(configFor(command), options);
-    });
+    .option(
+      '--projection <name...>',
+      "then build these projections of the app there, from the lake's events",
+    )
+    .action(
+      async (
+        options: { into: string; intoSchema: string; projection?: string[] },
+        command: Command,
+      ) => {
+        await replayLakeCommand(configFor(command), options);
+      },
+    );
   lake
     .command('verify')
     .description('check every hour of the archive against the log; exit 1 on any difference')

@@ -123,6 +123,7 @@ export const NOT_ANSWERED: ReadonlySet<string> = new Set([
   'LAKE_QUERY_UNAVAILABLE',
   'LAKE_QUERY_FAILED',
   'LAKE_COMPACTION_FAILED',
+  'PROJECTION_NOT_BUILT',
 ]);
 
 /** An RFC 9457 problem document. */

@@ -17,6 +17,8 @@ import {
   InvalidArgumentError,
 } from '../../store/index.js';
 import { openExistingStore } from '../existing-store.js';
+import { loadApp } from '../open-system.js';
+import { buildProjections, projectionsNamed } from './lake-projection.js';
 import { print } from './sessions.js';
 
 /** `strata lake` without a lake configured. */
@@ -132,13 +134,19 @@ async function openTarget(into: string, schema: string) {
 }
 
 /**
- * `strata lake replay --into <url | dir>`: rebuilds an event store from the archive (same ids,
- * streams, versions and read order) and checks it against the archive, event by event.
+ * `strata lake replay --into <url | dir> [--projection NAME…]`: rebuilds an event store from the
+ * archive (same ids, streams, versions and read order) and checks it against it, event by
+ * event; then builds the app's projections named there, from the lake's events, for analytics
+ * over old data (the live store is not touched).
  */
 export async function replayLakeCommand(
   config: StrataConfig,
-  options: { into: string; intoSchema: string },
+  options: { into: string; intoSchema: string; projection?: readonly string[] },
 ): Promise<void> {
+  const names = options.projection ?? [];
+  // Unknown names are refused before anything is written.
+  const app = names.length === 0 ? undefined : await loadApp(config);
+  if (app !== undefined) projectionsNamed(app, names);
   await withSink(config, async (sink) => {
     const target = await openTarget(options.into, options.intoSchema);
     try {
@@ -147,6 +155,9 @@ export async function replayLakeCommand(
         `Replayed ${report.events} events from ${report.objects} object(s) into ${options.into}; ` +
           'read back, the new log is the archive.',
       );
+      if (app === undefined) return;
+      const events = await buildProjections(app, target.driver, names);
+      print(`Built ${names.join(', ')} there from its ${events} events.`);
     } finally {
       await target.close();
     }
