@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 
-import { createLakeArchiver, directorySink, s3Sink, type LakeSink } from '../src/lake/index.js';
+import { createLakeArchiver, directorySink, type LakeSink } from '../src/lake/index.js';
 import { encodeCursor, type Cursor } from '../src/store/index.js';
 import { createSubscriptionEngine } from '../src/subscriptions/index.js';
 import {
@@ -13,16 +13,20 @@ import {
   swiftInstalled,
   type TestS3Server,
 } from '../test/support/s3-server.js';
+import { lakeQueryBenchmark, type QueryLakes } from './lake-query.js';
 import { fillLog } from './support/bus-fixture.js';
+import { BENCH_BUCKET, freshS3Sink } from './support/lake-sinks.js';
 import { median, perSecond, printTable, sampleMemory } from './support/measure.js';
 import { pgliteTarget, postgresTarget, type BenchTarget } from './support/targets.js';
 
 interface Sizes {
   readonly events: number;
   readonly rounds: number;
+  /** Rounds of the lake query, shorter than an archiving round. */
+  readonly queryRounds: number;
 }
-const FULL: Sizes = { events: 1_000_000, rounds: 3 };
-const QUICK: Sizes = { events: 50_000, rounds: 2 };
+const FULL: Sizes = { events: 1_000_000, rounds: 3, queryRounds: 5 };
+const QUICK: Sizes = { events: 50_000, rounds: 2, queryRounds: 3 };
 
 /** The archiver's settings for the run: its defaults, but no lingering (the log is all there). */
 const ARCHIVER = { maxEvents: 10_000, lingerMs: 0 };
@@ -78,19 +82,47 @@ async function directoryRound(target: BenchTarget, last: Cursor, total: number) 
 
 /** A fresh prefix in the benchmark's S3 bucket. */
 async function s3Round(target: BenchTarget, server: TestS3Server, last: Cursor, total: number) {
-  const sink = s3Sink(
-    { bucket: 'bench', prefix: `round-${crypto.randomUUID().slice(0, 8)}/` },
-    {
-      endpoint: server.endpoint,
-      region: server.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    },
-  );
+  const sink = freshS3Sink(server, 'round');
   try {
     return await archiveRound(target, sink, last, total);
   } finally {
     sink.close();
+  }
+}
+
+/** Issue 10's query figures, over lakes this target's archiver writes: a directory, and S3. */
+async function benchQueries(
+  target: BenchTarget,
+  last: Cursor,
+  sizes: Sizes,
+  server: TestS3Server | undefined,
+) {
+  const root = await mkdtemp(path.join(tmpdir(), 'strata-bench-lake-query-'));
+  const lakes: QueryLakes[] = [
+    {
+      name: 'directory',
+      jsonl: directorySink(path.join(root, 'jsonl')),
+      parquet: directorySink(path.join(root, 'parquet')),
+    },
+  ];
+  if (server !== undefined) {
+    const [jsonl, parquet] = [freshS3Sink(server, 'jsonl'), freshS3Sink(server, 'parquet')];
+    lakes.push({ name: 'S3 (Swift)', jsonl, parquet });
+  }
+  try {
+    for (const lake of lakes) await archiveRound(target, lake.jsonl, last, sizes.events);
+    await lakeQueryBenchmark(lakes, {
+      events: sizes.events,
+      rounds: sizes.queryRounds,
+      description: `archived from ${target.description}`,
+      scratch: root,
+    });
+  } finally {
+    for (const lake of lakes) {
+      lake.jsonl.close();
+      lake.parquet.close();
+    }
+    await rm(root, { recursive: true, force: true });
   }
 }
 
@@ -102,7 +134,12 @@ async function lastCursor(target: BenchTarget): Promise<Cursor> {
   return encodeCursor(row.transaction_id, row.global_position);
 }
 
-async function benchTarget(target: BenchTarget, sizes: Sizes, server: TestS3Server | undefined) {
+async function benchTarget(
+  target: BenchTarget,
+  sizes: Sizes,
+  server: TestS3Server | undefined,
+  queries: boolean,
+) {
   await fillLog(target.store, sizes.events);
   const last = await lastCursor(target);
   const cases = ['readAll', 'directory', ...(server === undefined ? [] : ['S3'])] as const;
@@ -137,9 +174,13 @@ async function benchTarget(target: BenchTarget, sizes: Sizes, server: TestS3Serv
       ];
     }),
   );
+  if (queries) await benchQueries(target, last, sizes, server);
 }
 
-/** `npm run bench -- lake [--quick] [--only=postgres|pglite]` */
+/**
+ * `npm run bench -- lake [--quick] [--only=postgres|pglite]`. The query figures come once, after
+ * the first database's rounds: the archive they read is the same whichever database it came from.
+ */
 export async function lakeBenchmark(args: readonly string[]): Promise<void> {
   const sizes = args.includes('--quick') ? QUICK : FULL;
   const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
@@ -147,13 +188,14 @@ export async function lakeBenchmark(args: readonly string[]): Promise<void> {
   if (swiftInstalled()) {
     server = await startS3Server();
     const client = s3ClientFor(server);
-    await client.send(new CreateBucketCommand({ Bucket: 'bench' }));
+    await client.send(new CreateBucketCommand({ Bucket: BENCH_BUCKET }));
     client.destroy();
     console.log(`\nS3: OpenStack Swift (s3api) of the benchmark's own at ${server.endpoint}`);
   } else {
     console.log('\n*** S3 rounds skipped: OpenStack Swift is not installed (see .ci/run) ***');
   }
   try {
+    let queried = false;
     for (const [name, open] of [
       ['postgres', () => postgresTarget(10)],
       ['pglite', () => pgliteTarget()],
@@ -161,7 +203,8 @@ export async function lakeBenchmark(args: readonly string[]): Promise<void> {
       if (only !== undefined && only !== name) continue;
       const target = await open();
       try {
-        await benchTarget(target, sizes, server);
+        await benchTarget(target, sizes, server, !queried);
+        queried = true;
       } finally {
         await target.close();
       }
