@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeCursor, type StoredEvent } from '../store/index.js';
 import { fromLakeLine } from './envelope.js';
 import { objectKey, parseObjectKey } from './keys.js';
-import { gzipped, lakeObjects } from './objects.js';
+import { gzipped, lakeObjects, textOf } from './objects.js';
 
 const event = (
   position: number,
@@ -56,7 +57,7 @@ describe('lake objects', () => {
       3, 3, 1,
     ]);
     const oneLine = lakeObjects(events.slice(0, 1), limits)[0]!;
-    const lineBytes = Buffer.byteLength(oneLine.text);
+    const lineBytes = Buffer.byteLength(textOf(oneLine));
     expect(
       lakeObjects(events, { ...limits, maxBytes: lineBytes * 2 + 1 }).map((object) => object.count),
     ).toEqual([2, 2, 2, 1]);
@@ -75,6 +76,29 @@ describe('lake objects', () => {
     );
     expect(again!.sha256).toBe(first!.sha256);
     expect(first!.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gzips a large object in parts, one gzip member each, which read back as one text', async () => {
+    // About 3 MiB of lines: three or four parts of about 1 MiB.
+    const events = Array.from({ length: 3_000 }, (_, n) =>
+      event(n + 1, '2026-11-23T10:00:00Z', { pad: `${n}`.repeat(300).slice(0, 900) }),
+    );
+    const [object] = lakeObjects(events, { ...limits, maxEvents: 10_000, maxBytes: 1 << 26 });
+    expect(object!.parts.length).toBeGreaterThan(2);
+    const body = Buffer.from(await gzipped(object!));
+    // Each member begins with gzip's magic bytes.
+    let members = 0;
+    for (
+      let at = body.indexOf('1f8b08', 0, 'hex');
+      at !== -1;
+      at = body.indexOf('1f8b08', at + 1, 'hex')
+    )
+      members++;
+    expect(members).toBeGreaterThanOrEqual(object!.parts.length);
+    const text = gunzipSync(body).toString();
+    expect(text).toBe(textOf(object!));
+    expect(createHash('sha256').update(text).digest('hex')).toBe(object!.sha256);
+    expect(text.trimEnd().split('\n').map(fromLakeLine)).toEqual(events);
   });
 
   it('names hours Hive-style on request, and reads both layouts back', () => {

@@ -9,8 +9,11 @@ import { hourOf, objectKey, type LakeLayout } from './keys.js';
 /** An object for the sink: its key, its JSON lines, and what its metadata says. */
 export interface LakeObject {
   readonly key: string;
-  /** The JSON lines, each ending in a newline; stored gzipped (`gzipped`). */
-  readonly text: string;
+  /**
+   * The JSON lines, each ending in a newline, in parts of about `PART_BYTES` (cut between
+   * lines, by size alone): each part is gzipped on its own, in parallel (`gzipped`).
+   */
+  readonly parts: readonly string[];
   /** Events in it. */
   readonly count: number;
   /** SHA-256 (hex) of the uncompressed JSON lines: what `verify` recomputes. */
@@ -28,6 +31,29 @@ export interface ObjectLimits {
   readonly maxBytes: number;
 }
 
+/**
+ * Text is gzipped in parts of about this many bytes, each a gzip member of its own, so the
+ * parts of an object are compressed on several threads at once. Deflate looks back 32 KiB at
+ * most: parts this large compress as well as one whole.
+ */
+const PART_BYTES = 1 << 20;
+
+/** `lines` (each without its newline) as parts of about `PART_BYTES`, each line ending in one. */
+function partsOf(lines: readonly string[]): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  lines.forEach((line, index) => {
+    bytes += line.length + 1;
+    if (bytes >= PART_BYTES || index === lines.length - 1) {
+      parts.push(`${lines.slice(start, index + 1).join('\n')}\n`);
+      start = index + 1;
+      bytes = 0;
+    }
+  });
+  return parts;
+}
+
 /** The object of `lines` (events `events`) of `hour`. */
 function objectOf(
   hour: string,
@@ -36,27 +62,40 @@ function objectOf(
   layout: LakeLayout,
 ): LakeObject {
   const last = others.at(-1) ?? first;
-  const text = `${lines.join('\n')}\n`;
+  const parts = partsOf(lines);
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
   return {
     key: objectKey(hour, first.cursor, last.cursor, layout),
-    text,
+    parts,
     count: others.length + 1,
-    sha256: createHash('sha256').update(text).digest('hex'),
+    sha256: hash.digest('hex'),
     to: last.cursor,
   };
 }
 
+/** An object's JSON lines as one text (what `sha256` is the checksum of). */
+export const textOf = (object: LakeObject): string => object.parts.join('');
+
 const gzipAsync = promisify(gzip);
+
+const GZIP_LEVEL = 1;
 
 const HOUR_MS = 3_600_000;
 
 /**
- * The bytes an object is stored as: its lines gzipped, off the main thread (zlib's thread pool,
- * so the next page is read meanwhile), with a zero mtime: the same events give the same bytes
- * whenever they are written.
+ * The bytes an object is stored as: its parts gzipped one member each — concatenated members
+ * are one gzip stream to every reader (Node's zlib, DuckDB, zcat) — on zlib's thread pool, all
+ * at once (the archiver's time went mostly into gzip on one thread). Level 1: objects a
+ * quarter larger than at level 6 for half its CPU (`bench/RESULTS.md`, lake); queries read
+ * compacted Parquet anyway.
+ * A zero mtime and fixed parts: the same events give the same bytes whenever they are written.
  */
 export async function gzipped(object: LakeObject): Promise<Uint8Array> {
-  return gzipAsync(object.text);
+  const members = await Promise.all(
+    object.parts.map((part) => gzipAsync(part, { level: GZIP_LEVEL, chunkSize: PART_BYTES * 2 })),
+  );
+  return Buffer.concat(members);
 }
 
 /**
