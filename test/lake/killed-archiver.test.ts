@@ -11,7 +11,9 @@ import { killHard } from '../support/child-process.js';
 import { runStrata, startServer } from '../support/strata-process.js';
 import { happened } from '../support/test-messages.js';
 
-const EVENTS = 40_000;
+const EVENTS = 12_000;
+/** Events per object: 200 objects in all, each with its fsyncs and checkpoint. */
+const PER_OBJECT = 60;
 
 /** Keys of the objects stored so far. */
 async function objectCount(lake: string): Promise<number> {
@@ -35,7 +37,7 @@ describe('strata serve killed -9 while archiving to the lake, then started again
     // Small objects, so archiving the log takes long enough to be killed in the middle.
     await writeFile(
       config,
-      JSON.stringify({ lake: { location: lake, maxEvents: 100, lingerMs: 0 } }),
+      JSON.stringify({ lake: { location: lake, maxEvents: PER_OBJECT, lingerMs: 0 } }),
     );
     const store = await createPostgresEventStore({ driver: await createPgliteDriver({ dataDir }) });
     for (let first = 0; first < EVENTS; first += 500) {
@@ -58,8 +60,8 @@ describe('strata serve killed -9 while archiving to the lake, then started again
       60_000,
     );
     await killHard(first.child);
-    // Killed in the middle: far from the 400 objects the whole log takes.
-    expect(storedAtKill).toBeLessThan(EVENTS / 100);
+    // Killed in the middle: far from the 200 objects the whole log takes.
+    expect(storedAtKill).toBeLessThan(EVENTS / PER_OBJECT);
 
     const second = await startServer(args);
     try {
