@@ -310,3 +310,11 @@ export type {
   SchemaPublicationOptions,
   SubjectSpace,
 } from './bus/index.js';
+export { emailReactor, EmailNotConfiguredError, smtpMailer } from './reactors/index.js';
+export type {
+  EmailEvent,
+  EmailMessage,
+  Mailer,
+  SideEffectDefinition,
+  SmtpSettings,
+} from './reactors/index.js';

@@ -15,6 +15,7 @@ import {
   uniqueEmail,
   userDirectory,
   users,
+  welcomeEmail,
 } from './identity/index.js';
 import {
   GetProject,
@@ -29,6 +30,7 @@ import {
  * Devpie: the system of seed 001 as three bounded contexts. Identity registers users with
  * unique e-mail addresses; Projects holds projects and their tasks, owned by registered users;
  * Estimation estimates tasks, and opens an estimation for every task added (a process manager).
+ * New users get a welcome e-mail (a side effect, on when an SMTP server is configured).
  */
 export const devpie = defineApp({
   name: 'devpie',
@@ -45,6 +47,7 @@ export const devpie = defineApp({
   projections: [userDirectory, projectDetail, estimates],
   queries: [GetUser, FindUserByEmail, GetProject, ListProjectsByOwner, GetEstimate],
   reactors: [openEstimationOnTaskAdded],
+  effects: [welcomeEmail],
   uniqueConstraints: [uniqueEmail],
 });
 

@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox';
 import { StrataError } from '../errors.js';
 import { validatorFor } from '../messages/index.js';
 import { API_KEY_ROLES, choiceProblems, LOG_LEVELS } from './config-choices.js';
+import { EmailConfigSchema, emailSettings } from './config-email.js';
 import { LakeConfigSchema, lakeSettings } from './config-lake.js';
 import { NatsConfigSchema, natsSettings } from './config-nats.js';
 
@@ -41,6 +42,8 @@ const ConfigSchema = Type.Object(
     nats: Type.Optional(NatsConfigSchema),
     /** The lake: on when set (`STRATA_LAKE` or the file's `lake.location`). */
     lake: Type.Optional(LakeConfigSchema),
+    /** E-mail effects: on when set (`STRATA_SMTP_URL` or the file's `email.url`). */
+    email: Type.Optional(EmailConfigSchema),
   },
   { additionalProperties: false },
 );
@@ -152,6 +155,7 @@ export function resolveConfig(sources: ConfigSources = {}): StrataConfig {
     ...fromEnv(env),
     ...definedOnly({ nats: natsSettings(fileSettings.nats, env.NATS_URL) }),
     ...definedOnly({ lake: lakeSettings(fileSettings.lake, env) }),
+    ...definedOnly({ email: emailSettings(fileSettings.email, env) }),
     ...definedOnly(sources.flags ?? {}),
   };
   const named = choiceProblems(merged);

@@ -1,9 +1,8 @@
-import type { Static } from 'typebox';
-
 import type { AnyCommandHandler, CommandEnvelope, CommandResult } from '../domain/index.js';
 import type { EventDefinition, MessageDefinition } from '../messages/index.js';
 import type { ProjectionDefinition } from '../projections/index.js';
 import type { QueryDefinition } from '../queries/index.js';
+import type { SideEffectDefinition, StoredEventOf } from '../reactors/index.js';
 import type { EventStore, StoredEvent } from '../store/index.js';
 import type { UniqueConstraintDefinition } from '../uniqueness/index.js';
 import type { AppBusConsumer } from './bus-consumers.js';
@@ -22,15 +21,8 @@ export interface ReactorDefinition {
   readonly handle: (event: StoredEvent, context: ReactorContext) => Promise<void>;
 }
 
-type EventNamed<Events extends readonly EventDefinition[], Name> = Extract<
-  Events[number],
-  { readonly name: Name }
->;
-
-/** A reactor's events, typed from its definitions. */
-export type ReactorEvent<Events extends readonly EventDefinition[]> = {
-  [Name in Events[number]['name']]: StoredEvent<Name, Static<EventNamed<Events, Name>['schema']>>;
-}[Events[number]['name']];
+/** A reactor's events, typed from their definitions. */
+export type ReactorEvent<Events extends readonly EventDefinition[]> = StoredEventOf<Events>;
 
 /**
  * Declares a reactor. Delivery is at least once: the event id is the idempotency key of
@@ -74,6 +66,8 @@ export interface AppDefinition {
   readonly projections?: readonly ProjectionDefinition[];
   readonly queries?: readonly QueryDefinition[];
   readonly reactors?: readonly ReactorDefinition[];
+  /** Side effects on the outside world (`emailReactor`): at least once, outside transactions. */
+  readonly effects?: readonly SideEffectDefinition[];
   /** Set rules every append of the app honours (a unique e-mail address, a unique username). */
   readonly uniqueConstraints?: readonly UniqueConstraintDefinition[];
   /** Consumers of other apps' events from the bus; the app then needs NATS to start. */

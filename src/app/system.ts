@@ -4,6 +4,12 @@ import { createLakeArchiver, type LakeArchiver, type LakeArchiverOptions } from 
 import { createMessageRegistry, type MessageRegistry } from '../messages/index.js';
 import { createProjectionRuntime, type ProjectionRuntime } from '../projections/index.js';
 import { createQueryRunner, type QueryRunner } from '../queries/index.js';
+import {
+  canRun,
+  effectSubscriberName,
+  sideEffectSubscriber,
+  type Mailer,
+} from '../reactors/index.js';
 import type { CommandRetryPolicy } from '../retry.js';
 import {
   createPostgresEventStore,
@@ -43,6 +49,14 @@ export interface SystemOptions {
   readonly bus?: Omit<BusForwarderOptions, 'app' | 'parkedCursors' | 'onError'>;
   /** The lake archiver's settings: given, every event is also archived, by the hour. */
   readonly lake?: Omit<LakeArchiverOptions, 'onError'>;
+  /** Sends the app's e-mail effects' mail; without it they do not run (and the banner says so). */
+  readonly mailer?: Mailer;
+}
+
+/** The app's side effects: those that run, and those off for want of their service. */
+export interface SystemEffects {
+  readonly running: readonly string[];
+  readonly off: readonly { readonly name: string; readonly kind: string }[];
 }
 
 /** An app wired to its store: commands in, events through subscribers, queries out. */
@@ -58,6 +72,8 @@ export interface StrataSystem {
   readonly bus: BusForwarder | undefined;
   /** The lake archiver, when the lake is configured. */
   readonly lake: LakeArchiver | undefined;
+  /** The app's side effects (e-mail, …): which run, which are off. */
+  readonly effects: SystemEffects;
   /** Starts projections, reactors and every other subscriber (the bus forwarder's stream first). */
   start(): Promise<void>;
   /** Stops subscribers after their batch in hand, then closes the store. */
@@ -77,6 +93,26 @@ function reactorSubscriber(
         await reactor.handle(event, { send: (envelope) => commands.send(envelope), store });
     },
   };
+}
+
+/** Adds a subscriber for each of the app's side effects whose service is configured. */
+function addSideEffects(
+  app: AppDefinition,
+  engine: SubscriptionEngine,
+  mailer: Mailer | undefined,
+): SystemEffects {
+  const services = { mailer };
+  const running: string[] = [];
+  const off: { name: string; kind: string }[] = [];
+  for (const effect of app.effects ?? []) {
+    if (!canRun(effect, services)) {
+      off.push({ name: effect.name, kind: effect.kind });
+      continue;
+    }
+    engine.add(sideEffectSubscriber(effect, services));
+    running.push(effectSubscriberName(effect));
+  }
+  return { running, off };
 }
 
 /**
@@ -168,6 +204,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
           },
         });
   if (lake !== undefined) engine.add(lake.subscriber);
+  const effects = addSideEffects(app, engine, options.mailer);
   const projections = createProjectionRuntime({
     store,
     engine,
@@ -194,6 +231,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     queries,
     bus,
     lake,
+    effects,
     async start() {
       // An incompatible stream, or no NATS at all, stops start-up before anything runs.
       await bus?.start();
@@ -228,6 +266,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
         await bus?.stop();
         await engineStopped;
         options.lake?.sink.close();
+        options.mailer?.close();
       } finally {
         // The store's connections are closed even if a subscriber fails to stop.
         await store.close();

@@ -6,6 +6,7 @@ import { ConfigError, type StrataConfig } from '../app/config.js';
 import { createSystem, type StrataSystem, type SystemOptions } from '../app/system.js';
 import { StrataError } from '../errors.js';
 import { openLakeSink } from '../lake/index.js';
+import { smtpMailer } from '../reactors/index.js';
 import { createPgDriver, createPgliteDriver, type SqlDriver } from '../store/index.js';
 
 /** The database cannot be reached; the message says where and why, without the password. */
@@ -102,6 +103,7 @@ export async function systemOn(
         : { commandRetry: { deadlineMs: config.commandRetryDeadlineMs } }),
       ...(config.nats === undefined ? {} : { bus: busOptions(config.nats) }),
       ...(config.lake === undefined ? {} : { lake: lakeOptions(config.lake) }),
+      ...(config.email === undefined ? {} : { mailer: smtpMailer(config.email) }),
     });
   } catch (error) {
     await driver.close().catch(() => undefined);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { listenHost, type StrataConfig } from '../app/config.js';
 import { buildGateway } from '../http/index.js';
 import { createLogger, logSubscriberActivity, logSystemError } from './logger.js';
-import { durabilityOf, openSystem } from './open-system.js';
+import type { StrataSystem } from '../app/index.js';
+import { durabilityOf, openSystem, redactUrl } from './open-system.js';
 
 /** The URL of the address the server is bound to, as the operating system reports it. */
 function boundUrl(address: string | AddressInfo | null): string {
@@ -21,6 +22,19 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
  * takes longer than `config.shutdownTimeoutMs` (default `SHUTDOWN_TIMEOUT_MS`), or something
  * keeps the process alive after it, the process exits with code 1 and says so.
  */
+/** The banner's line on e-mail effects, when the app has any: where they send, or that they are off. */
+function effectLines(system: StrataSystem, config: StrataConfig): string[] {
+  const { running, off } = system.effects;
+  const mailOff = off.filter((effect) => effect.kind === 'email').map((effect) => effect.name);
+  if (mailOff.length > 0) {
+    return [
+      `  E-mail:     off: ${mailOff.join(', ')} send nothing (set STRATA_SMTP_URL to an SMTP server)`,
+    ];
+  }
+  if (running.length === 0 || config.email === undefined) return [];
+  return [`  E-mail:     on: ${running.join(', ')} through ${redactUrl(config.email.url)}`];
+}
+
 export async function serve(config: StrataConfig): Promise<void> {
   const started = Date.now();
   const logger = createLogger(config);
@@ -53,6 +67,7 @@ export async function serve(config: StrataConfig): Promise<void> {
     system.lake === undefined
       ? '  Lake:       off (set STRATA_LAKE to a directory or s3://bucket/prefix to archive every event)'
       : `  Lake:       on: every event archived by the hour to ${system.lake.status().location}`,
+    ...effectLines(system, config),
     config.apiKeys.length === 0
       ? `  Access:     no API keys configured, so only this machine (${host}) can connect`
       : `  Access:     ${config.apiKeys.length} API key(s); requests need "Authorization: Bearer <key>"`,

@@ -13,3 +13,4 @@ export { FindUserByEmail, GetUser, userDirectory } from './read-model.js';
 export type { UserView } from './read-model.js';
 export { uniqueEmail } from './unique-email.js';
 export { userDecider, users } from './user.js';
+export { welcomeEmail } from './welcome-email.js';
