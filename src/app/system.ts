@@ -5,10 +5,11 @@ import { createMessageRegistry, type MessageRegistry } from '../messages/index.j
 import { createProjectionRuntime, type ProjectionRuntime } from '../projections/index.js';
 import { createQueryRunner, type QueryRunner } from '../queries/index.js';
 import {
-  canRun,
-  effectSubscriberName,
-  sideEffectSubscriber,
+  addSideEffects,
+  startRetryScheduler,
   type Mailer,
+  type RetrySchedulerOptions,
+  type SystemEffects,
 } from '../reactors/index.js';
 import type { CommandRetryPolicy } from '../retry.js';
 import {
@@ -51,12 +52,8 @@ export interface SystemOptions {
   readonly lake?: Omit<LakeArchiverOptions, 'onError'>;
   /** Sends the app's e-mail effects' mail; without it they do not run (and the banner says so). */
   readonly mailer?: Mailer;
-}
-
-/** The app's side effects: those that run, and those off for want of their service. */
-export interface SystemEffects {
-  readonly running: readonly string[];
-  readonly off: readonly { readonly name: string; readonly kind: string }[];
+  /** The clock and tick of the side effects' retry schedule (tests); default the real ones. */
+  readonly retryScheduler?: Pick<RetrySchedulerOptions, 'now' | 'intervalMs'>;
 }
 
 /** An app wired to its store: commands in, events through subscribers, queries out. */
@@ -93,26 +90,6 @@ function reactorSubscriber(
         await reactor.handle(event, { send: (envelope) => commands.send(envelope), store });
     },
   };
-}
-
-/** Adds a subscriber for each of the app's side effects whose service is configured. */
-function addSideEffects(
-  app: AppDefinition,
-  engine: SubscriptionEngine,
-  mailer: Mailer | undefined,
-): SystemEffects {
-  const services = { mailer };
-  const running: string[] = [];
-  const off: { name: string; kind: string }[] = [];
-  for (const effect of app.effects ?? []) {
-    if (!canRun(effect, services)) {
-      off.push({ name: effect.name, kind: effect.kind });
-      continue;
-    }
-    engine.add(sideEffectSubscriber(effect, services));
-    running.push(effectSubscriberName(effect));
-  }
-  return { running, off };
 }
 
 /**
@@ -204,7 +181,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
           },
         });
   if (lake !== undefined) engine.add(lake.subscriber);
-  const effects = addSideEffects(app, engine, options.mailer);
+  const effects = addSideEffects(app.effects ?? [], engine, { mailer: options.mailer });
   const projections = createProjectionRuntime({
     store,
     engine,
@@ -221,6 +198,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     horizon: (olderThanMs) => store.horizon({ olderThanMs }),
   });
   let consumers: RunningBusConsumers | undefined;
+  let retryScheduler: { stop(): void } | undefined;
   return {
     app,
     registry,
@@ -237,6 +215,16 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
       await bus?.start();
       await projections.start();
       engine.start();
+      if (effects.schedules.length > 0) {
+        retryScheduler = startRetryScheduler({
+          ...options.retryScheduler,
+          parked: engine.parked,
+          subscribers: effects.schedules,
+          onError: (error) => {
+            onError(error, 'side-effect retries');
+          },
+        });
+      }
       consumers = await startAppBusConsumers(app.busConsumers ?? [], options.bus?.servers, {
         store,
         commandsOn: (tx) =>
@@ -259,6 +247,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     async stop() {
       try {
         await consumers?.stop();
+        retryScheduler?.stop();
         await projections.stop();
         // The engine is told first, so the batch the forwarder gives up on is not parked.
         const engineStopped = engine.stop();

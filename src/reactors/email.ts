@@ -32,6 +32,7 @@ export function emailReactor<const Events extends readonly EventDefinition[]>(op
   readonly render: (event: EmailEvent<Events>) => EmailMessage | undefined;
   readonly startFrom?: 'beginning' | 'end';
   readonly retry?: Partial<RetryPolicy>;
+  readonly scheduleMs?: readonly number[];
 }): SideEffectDefinition {
   return Object.freeze({
     name: options.name,
@@ -39,6 +40,7 @@ export function emailReactor<const Events extends readonly EventDefinition[]>(op
     eventTypes: options.on.map((event) => event.name),
     ...(options.startFrom === undefined ? {} : { startFrom: options.startFrom }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.scheduleMs === undefined ? {} : { scheduleMs: options.scheduleMs }),
     async deliver(event: StoredEvent, { mailer }: { mailer: Mailer | undefined }) {
       if (mailer === undefined) throw new EmailNotConfiguredError();
       const message = options.render(event as EmailEvent<Events>);

@@ -1,3 +1,4 @@
+export { addSideEffects, type SystemEffects } from './effects.js';
 export {
   emailReactor,
   EmailNotConfiguredError,
@@ -7,7 +8,15 @@ export {
   type SmtpSettings,
 } from './email.js';
 export {
+  DEFAULT_RETRY_SCHEDULE_MS,
+  dueForRetry,
+  startRetryScheduler,
+  type RetrySchedulerOptions,
+  type ScheduledRetries,
+} from './retry-schedule.js';
+export {
   canRun,
+  retryPolicyOf,
   effectSubscriberName,
   sideEffectSubscriber,
   type EmailMessage,

@@ -37,8 +37,10 @@ export interface SideEffectDefinition {
   readonly eventTypes: readonly string[];
   /** Where it starts the first time: the log's end (default: history is not replayed) or start. */
   readonly startFrom?: 'beginning' | 'end';
-  /** Attempts before the event is parked for its stream (default: 5, backing off to 30 s). */
+  /** Attempts made at once before the event is parked (default: immediately, then within 5 s). */
   readonly retry?: Partial<RetryPolicy>;
+  /** Delays of the attempts after parking (default `DEFAULT_RETRY_SCHEDULE_MS`: 5 min … 10 h). */
+  readonly scheduleMs?: readonly number[];
   deliver(event: StoredEvent, services: SideEffectServices): Promise<void>;
 }
 
@@ -73,7 +75,7 @@ export function sideEffectSubscriber(
     batchSize: 1,
     startFrom: effect.startFrom ?? 'end',
     onPoisonEvent: 'park',
-    retry: { ...RETRY, ...effect.retry },
+    retry: retryPolicyOf(effect),
     async handle(events) {
       for (const event of events) await effect.deliver(event, services);
     },
@@ -81,8 +83,13 @@ export function sideEffectSubscriber(
 }
 
 /**
- * Retries before an event is parked: at once, then backing off to 30 s over five attempts. A
- * longer schedule (minutes to hours) would hold every stream behind one event meanwhile, so
- * after these the event is parked for its stream alone.
+ * Attempts made at once: immediately, then again within 5 s; the event is then parked for its
+ * stream and retried on the schedule (`retry-schedule.ts`), other streams flowing meanwhile.
  */
-const RETRY = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+const RETRY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 5_000, maxDelayMs: 5_000 };
+
+/** The attempts `effect` makes at once. */
+export const retryPolicyOf = (effect: SideEffectDefinition): RetryPolicy => ({
+  ...RETRY,
+  ...effect.retry,
+});

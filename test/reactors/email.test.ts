@@ -21,17 +21,21 @@ describe('e-mail effects through a real SMTP server', () => {
   const systems: StrataSystem[] = [];
   beforeEach(async () => {
     receiver = await startSmtpReceiver();
+    clockOffsetMs = 0;
   });
   afterEach(async () => {
     for (const system of systems.splice(0)) await system.stop();
     await receiver.close();
   });
 
+  /** The retry schedule's clock: real time plus what a test moved it on by. */
+  let clockOffsetMs = 0;
   const start = async (app = devpie, dataDir?: string, mail = true) => {
     const system = await createSystem({
       app,
       driver: await createPgliteDriver(dataDir === undefined ? {} : { dataDir }),
       ...(mail ? { mailer: smtpMailer({ url: receiver.url, from: FROM }) } : {}),
+      retryScheduler: { now: () => Date.now() + clockOffsetMs, intervalMs: 50 },
     });
     await system.start();
     systems.push(system);
@@ -65,6 +69,7 @@ describe('e-mail effects through a real SMTP server', () => {
       expect(first.effects).toEqual({
         running: [],
         off: [{ name: 'identity.welcome-email', kind: 'email' }],
+        schedules: [],
       });
       await register(first, 'before');
       await first.stop();
@@ -130,5 +135,36 @@ describe('e-mail effects through a real SMTP server', () => {
       'handled',
     );
     expect(receiver.mails.map((mail) => mail.subject)).toEqual(['fine', 'poison']);
+  });
+
+  it('retries a parked mail on its schedule (a clock moved on, not real hours), then sends it', async () => {
+    const scheduled = emailReactor({
+      name: 'test.scheduled',
+      on: [UserRegistered],
+      retry: { maxAttempts: 1 },
+      scheduleMs: [5 * 60_000, 30 * 60_000],
+      render: (event) => ({ to: event.data.email, subject: event.data.userId, text: 'hi' }),
+    });
+    receiver.refuse = () => true;
+    const system = await start(defineApp({ ...devpie, effects: [scheduled] }));
+    await register(system, 'late');
+    const attempts = async () =>
+      (await system.engine.parked.list({ subscriber: 'effect:test.scheduled' }))[0]?.attempts;
+    expect(await readUntil(attempts, (count) => count === 1)).toBe(1);
+    // Not yet due: nothing is tried.
+    await new Promise((settle) => setTimeout(settle, 300));
+    expect(await attempts()).toBe(1);
+    clockOffsetMs = 5 * 60_000 + 1_000;
+    expect(await readUntil(attempts, (count) => count === 2)).toBe(2);
+    // 30 minutes after that one, with the server accepting again: sent, and no longer parked.
+    receiver.refuse = () => false;
+    await new Promise((settle) => setTimeout(settle, 300));
+    expect(receiver.mails).toHaveLength(0);
+    clockOffsetMs += 30 * 60_000;
+    await readUntil(
+      () => Promise.resolve(receiver.mails),
+      (mails) => mails.length === 1,
+    );
+    expect(await system.engine.parked.list({ subscriber: 'effect:test.scheduled' })).toEqual([]);
   });
 });
