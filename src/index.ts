@@ -310,8 +310,16 @@ export type {
   SchemaPublicationOptions,
   SubjectSpace,
 } from './bus/index.js';
-export { emailReactor, EmailNotConfiguredError, smtpMailer } from './reactors/index.js';
+export {
+  cdnInvalidationReactor,
+  cloudflarePurger,
+  emailReactor,
+  EmailNotConfiguredError,
+  httpPurger,
+  smtpMailer,
+} from './reactors/index.js';
 export type {
+  CdnPurger,
   EmailEvent,
   EmailMessage,
   Mailer,

@@ -24,13 +24,15 @@ import {
   projectDetail,
   projectEvents,
   projects,
+  purgeProjectPages,
 } from './projects/index.js';
 
 /**
  * Devpie: the system of seed 001 as three bounded contexts. Identity registers users with
  * unique e-mail addresses; Projects holds projects and their tasks, owned by registered users;
  * Estimation estimates tasks, and opens an estimation for every task added (a process manager).
- * New users get a welcome e-mail (a side effect, on when an SMTP server is configured).
+ * New users get a welcome e-mail, and a changed project's pages are purged from the CDN (side
+ * effects, each on when its service is configured).
  */
 export const devpie = defineApp({
   name: 'devpie',
@@ -47,7 +49,7 @@ export const devpie = defineApp({
   projections: [userDirectory, projectDetail, estimates],
   queries: [GetUser, FindUserByEmail, GetProject, ListProjectsByOwner, GetEstimate],
   reactors: [openEstimationOnTaskAdded],
-  effects: [welcomeEmail],
+  effects: [welcomeEmail, purgeProjectPages],
   uniqueConstraints: [uniqueEmail],
 });
 

@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox';
 import { StrataError } from '../errors.js';
 import { validatorFor } from '../messages/index.js';
 import { API_KEY_ROLES, choiceProblems, LOG_LEVELS } from './config-choices.js';
+import { CdnConfigSchema, cdnSettings } from './config-cdn.js';
 import { EmailConfigSchema, emailSettings } from './config-email.js';
 import { LakeConfigSchema, lakeSettings } from './config-lake.js';
 import { NatsConfigSchema, natsSettings } from './config-nats.js';
@@ -44,6 +45,8 @@ const ConfigSchema = Type.Object(
     lake: Type.Optional(LakeConfigSchema),
     /** E-mail effects: on when set (`STRATA_SMTP_URL` or the file's `email.url`). */
     email: Type.Optional(EmailConfigSchema),
+    /** CDN effects: on when set (`STRATA_CDN_PURGE_URL`, the file's `cdn.url` or `cdn.cloudflare`). */
+    cdn: Type.Optional(CdnConfigSchema),
   },
   { additionalProperties: false },
 );
@@ -156,6 +159,7 @@ export function resolveConfig(sources: ConfigSources = {}): StrataConfig {
     ...definedOnly({ nats: natsSettings(fileSettings.nats, env.NATS_URL) }),
     ...definedOnly({ lake: lakeSettings(fileSettings.lake, env) }),
     ...definedOnly({ email: emailSettings(fileSettings.email, env) }),
+    ...definedOnly({ cdn: cdnSettings(fileSettings.cdn, env) }),
     ...definedOnly(sources.flags ?? {}),
   };
   const named = choiceProblems(merged);

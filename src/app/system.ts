@@ -7,6 +7,7 @@ import { createQueryRunner, type QueryRunner } from '../queries/index.js';
 import {
   addSideEffects,
   startRetryScheduler,
+  type CdnPurger,
   type Mailer,
   type RetrySchedulerOptions,
   type SystemEffects,
@@ -52,6 +53,8 @@ export interface SystemOptions {
   readonly lake?: Omit<LakeArchiverOptions, 'onError'>;
   /** Sends the app's e-mail effects' mail; without it they do not run (and the banner says so). */
   readonly mailer?: Mailer;
+  /** Purges for the app's CDN effects; without it they do not run. */
+  readonly cdn?: CdnPurger;
   /** The clock and tick of the side effects' retry schedule (tests); default the real ones. */
   readonly retryScheduler?: Pick<RetrySchedulerOptions, 'now' | 'intervalMs'>;
 }
@@ -181,7 +184,10 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
           },
         });
   if (lake !== undefined) engine.add(lake.subscriber);
-  const effects = addSideEffects(app.effects ?? [], engine, { mailer: options.mailer });
+  const effects = addSideEffects(app.effects ?? [], engine, {
+    mailer: options.mailer,
+    cdn: options.cdn,
+  });
   const projections = createProjectionRuntime({
     store,
     engine,

@@ -6,7 +6,7 @@ import { ConfigError, type StrataConfig } from '../app/config.js';
 import { createSystem, type StrataSystem, type SystemOptions } from '../app/system.js';
 import { StrataError } from '../errors.js';
 import { openLakeSink } from '../lake/index.js';
-import { smtpMailer } from '../reactors/index.js';
+import { cloudflarePurger, httpPurger, smtpMailer } from '../reactors/index.js';
 import { createPgDriver, createPgliteDriver, type SqlDriver } from '../store/index.js';
 
 /** The database cannot be reached; the message says where and why, without the password. */
@@ -104,6 +104,7 @@ export async function systemOn(
       ...(config.nats === undefined ? {} : { bus: busOptions(config.nats) }),
       ...(config.lake === undefined ? {} : { lake: lakeOptions(config.lake) }),
       ...(config.email === undefined ? {} : { mailer: smtpMailer(config.email) }),
+      ...cdnOption(config.cdn),
     });
   } catch (error) {
     await driver.close().catch(() => undefined);
@@ -118,6 +119,26 @@ function busOptions(nats: NonNullable<StrataConfig['nats']>) {
     ...(nats.prefix === undefined ? {} : { prefix: nats.prefix }),
     ...(nats.stream === undefined ? {} : { stream: nats.stream }),
     ...(nats.window === undefined ? {} : { window: nats.window }),
+  };
+}
+
+/** The purger the `cdn` section names: Cloudflare, or a generic endpoint; none without one. */
+function cdnOption(cdn: StrataConfig['cdn']) {
+  if (cdn?.cloudflare !== undefined) {
+    return {
+      cdn: cloudflarePurger({
+        ...cdn.cloudflare,
+        ...(cdn.timeoutMs === undefined ? {} : { timeoutMs: cdn.timeoutMs }),
+      }),
+    };
+  }
+  if (cdn?.url === undefined) return {};
+  return {
+    cdn: httpPurger({
+      url: cdn.url,
+      ...(cdn.method === undefined ? {} : { method: cdn.method }),
+      ...(cdn.timeoutMs === undefined ? {} : { timeoutMs: cdn.timeoutMs }),
+    }),
   };
 }
 

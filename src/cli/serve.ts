@@ -22,17 +22,23 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
  * takes longer than `config.shutdownTimeoutMs` (default `SHUTDOWN_TIMEOUT_MS`), or something
  * keeps the process alive after it, the process exits with code 1 and says so.
  */
-/** The banner's line on e-mail effects, when the app has any: where they send, or that they are off. */
+/** The banner's lines on side effects, when the app has any: which run, which are off. */
 function effectLines(system: StrataSystem, config: StrataConfig): string[] {
   const { running, off } = system.effects;
-  const mailOff = off.filter((effect) => effect.kind === 'email').map((effect) => effect.name);
-  if (mailOff.length > 0) {
-    return [
-      `  E-mail:     off: ${mailOff.join(', ')} send nothing (set STRATA_SMTP_URL to an SMTP server)`,
-    ];
-  }
-  if (running.length === 0 || config.email === undefined) return [];
-  return [`  E-mail:     on: ${running.join(', ')} through ${redactUrl(config.email.url)}`];
+  const offLine = (kind: string, label: string, hint: string) => {
+    const names = off.filter((effect) => effect.kind === kind).map((effect) => effect.name);
+    return names.length === 0 ? [] : [`  ${label} off: ${names.join(', ')} do nothing (${hint})`];
+  };
+  return [
+    ...offLine('email', 'E-mail:    ', 'set STRATA_SMTP_URL to an SMTP server'),
+    ...offLine('cdn', 'CDN:       ', 'set STRATA_CDN_PURGE_URL or cdn.cloudflare'),
+    ...(running.length === 0
+      ? []
+      : [
+          `  Effects:    on: ${running.join(', ')}` +
+            (config.email === undefined ? '' : ` (e-mail through ${redactUrl(config.email.url)})`),
+        ]),
+  ];
 }
 
 export async function serve(config: StrataConfig): Promise<void> {

@@ -124,6 +124,9 @@ export const NOT_ANSWERED: ReadonlySet<string> = new Set([
   'LAKE_QUERY_FAILED',
   'LAKE_COMPACTION_FAILED',
   'PROJECTION_NOT_BUILT',
+  'EMAIL_NOT_CONFIGURED',
+  'CDN_NOT_CONFIGURED',
+  'CDN_PURGE_FAILED',
 ]);
 
 /** An RFC 9457 problem document. */

@@ -41,11 +41,14 @@ export function emailReactor<const Events extends readonly EventDefinition[]>(op
     ...(options.startFrom === undefined ? {} : { startFrom: options.startFrom }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.scheduleMs === undefined ? {} : { scheduleMs: options.scheduleMs }),
-    async deliver(event: StoredEvent, { mailer }: { mailer: Mailer | undefined }) {
+    async deliver(events: readonly StoredEvent[], { mailer }: { mailer: Mailer | undefined }) {
       if (mailer === undefined) throw new EmailNotConfiguredError();
-      const message = options.render(event as EmailEvent<Events>);
-      if (message === undefined) return;
-      await mailer.send({ ...message, messageId: event.id, eventId: event.id });
+      for (const event of events) {
+        const message = options.render(event as EmailEvent<Events>);
+        if (message !== undefined) {
+          await mailer.send({ ...message, messageId: event.id, eventId: event.id });
+        }
+      }
     },
   });
 }

@@ -19,6 +19,7 @@ export {
   retryPolicyOf,
   effectSubscriberName,
   sideEffectSubscriber,
+  type CdnPurger,
   type EmailMessage,
   type Mailer,
   type SideEffectDefinition,
@@ -26,3 +27,12 @@ export {
   type SideEffectServices,
 } from './side-effect.js';
 export type { StoredEventOf } from './stored-event-of.js';
+export {
+  cdnInvalidationReactor,
+  CdnNotConfiguredError,
+  CdnPurgeError,
+  cloudflarePurger,
+  httpPurger,
+  type CloudflarePurgeSettings,
+  type HttpPurgeSettings,
+} from './cdn.js';

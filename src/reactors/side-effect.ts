@@ -6,6 +6,13 @@ import type { SubscriberDefinition } from '../subscriptions/index.js';
 export interface SideEffectServices {
   /** Sends one e-mail; `undefined` when no SMTP server is configured (e-mail effects are off). */
   readonly mailer: Mailer | undefined;
+  /** Purges cached URLs; `undefined` when no purge endpoint is configured (CDN effects are off). */
+  readonly cdn?: CdnPurger | undefined;
+}
+
+/** Purges paths from a CDN's cache; `callerReference` names the request for the CDN's logs. */
+export interface CdnPurger {
+  purge(paths: readonly string[], callerReference: string): Promise<void>;
 }
 
 /** An e-mail, as an e-mail effect renders it from an event. */
@@ -25,7 +32,7 @@ export interface Mailer {
 }
 
 /** Which outside service a side effect needs. */
-export type SideEffectKind = 'email';
+export type SideEffectKind = 'email' | 'cdn';
 
 /**
  * A reactor that acts on the outside world: at least once, outside any transaction, the event
@@ -41,12 +48,19 @@ export interface SideEffectDefinition {
   readonly retry?: Partial<RetryPolicy>;
   /** Delays of the attempts after parking (default `DEFAULT_RETRY_SCHEDULE_MS`: 5 min … 10 h). */
   readonly scheduleMs?: readonly number[];
-  deliver(event: StoredEvent, services: SideEffectServices): Promise<void>;
+  /**
+   * Events handed over together: up to `maxEvents`, gathered for up to `windowMs` (a CDN purge
+   * of many paths in one call). Default one at a time. A failing batch is tried again one event
+   * at a time, so one event is parked, not its batch-mates.
+   */
+  readonly batch?: { readonly maxEvents: number; readonly windowMs: number };
+  deliver(events: readonly StoredEvent[], services: SideEffectServices): Promise<void>;
 }
 
 /** The service each kind of effect needs, present or not. */
 const SERVICE_OF: Record<SideEffectKind, (services: SideEffectServices) => unknown> = {
   email: (services) => services.mailer,
+  cdn: (services) => services.cdn,
 };
 
 /** Whether the service an effect needs is configured. */
@@ -58,7 +72,8 @@ export const effectSubscriberName = (effect: SideEffectDefinition): string =>
   `effect:${effect.name}`;
 
 /**
- * The subscriber running `effect`: one event at a time in log order (so in order per stream),
+ * The subscriber running `effect`: events in log order (so in order per stream), one at a time
+ * unless it batches,
  * the external call made with no transaction open and the checkpoint committed after it (at
  * least once); a failing event is retried, then parked with its stream's later events held
  * behind it while other streams flow on (`strata parked retry|skip`). A projection rebuild or a
@@ -72,13 +87,12 @@ export function sideEffectSubscriber(
     name: effectSubscriberName(effect),
     filter: { types: effect.eventTypes },
     transactional: false,
-    batchSize: 1,
+    batchSize: effect.batch?.maxEvents ?? 1,
+    lingerMs: effect.batch?.windowMs ?? 0,
     startFrom: effect.startFrom ?? 'end',
     onPoisonEvent: 'park',
     retry: retryPolicyOf(effect),
-    async handle(events) {
-      for (const event of events) await effect.deliver(event, services);
-    },
+    handle: (events) => effect.deliver(events, services),
   };
 }
 

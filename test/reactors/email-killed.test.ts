@@ -28,7 +28,7 @@ describe('strata serve killed -9 right after an e-mail was accepted, then starte
     const env = { STRATA_SMTP_URL: receiver.url, STRATA_EMAIL_FROM: 'devpie@devpie.test' };
     const first = await startServer(args, env);
     expect(first.output()).toMatch(
-      `E-mail:     on: effect:identity.welcome-email through ${receiver.url}`,
+      `Effects:    on: effect:identity.welcome-email (e-mail through ${receiver.url})`,
     );
     // Killed the moment the third mail is accepted: after sending, before (or as) the
     // checkpoint commits.

@@ -68,7 +68,10 @@ describe('e-mail effects through a real SMTP server', () => {
       const first = await start(devpie, dataDir, false);
       expect(first.effects).toEqual({
         running: [],
-        off: [{ name: 'identity.welcome-email', kind: 'email' }],
+        off: [
+          { name: 'identity.welcome-email', kind: 'email' },
+          { name: 'projects.purge-pages', kind: 'cdn' },
+        ],
         schedules: [],
       });
       await register(first, 'before');

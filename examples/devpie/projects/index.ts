@@ -20,3 +20,4 @@ export type { ProjectCommand, ProjectEvent } from './messages.js';
 export { projectDecider, projects } from './project.js';
 export { GetProject, ListProjectsByOwner, projectDetail } from './read-model.js';
 export type { ProjectView, TaskView } from './read-model.js';
+export { purgeProjectPages } from './purge-pages.js';
