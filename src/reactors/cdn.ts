@@ -3,9 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { StrataError } from '../errors.js';
 import type { EventDefinition } from '../messages/index.js';
-import type { RetryPolicy } from '../retry.js';
 import type { StoredEvent } from '../store/index.js';
-import type { CdnPurger, SideEffectDefinition } from './side-effect.js';
+import {
+  effectBasics,
+  type CdnPurger,
+  type EffectOptions,
+  type SideEffectDefinition,
+} from './side-effect.js';
 import type { StoredEventOf } from './stored-event-of.js';
 
 /** A purge endpoint refused or failed a request; the message has its status and body. */
@@ -33,22 +37,17 @@ export class CdnNotConfiguredError extends StrataError {
  *   paths: (event) => [`/projects/${event.data.projectId}`],
  * });
  */
-export function cdnInvalidationReactor<const Events extends readonly EventDefinition[]>(options: {
-  readonly name: string;
-  readonly on: Events;
-  readonly paths: (event: StoredEventOf<Events>) => readonly string[];
-  readonly windowMs?: number;
-  readonly maxEvents?: number;
-  readonly retry?: Partial<RetryPolicy>;
-  readonly scheduleMs?: readonly number[];
-}): SideEffectDefinition {
+export function cdnInvalidationReactor<const Events extends readonly EventDefinition[]>(
+  options: EffectOptions<Events> & {
+    readonly paths: (event: StoredEventOf<Events>) => readonly string[];
+    readonly windowMs?: number;
+    readonly maxEvents?: number;
+  },
+): SideEffectDefinition {
   return Object.freeze({
-    name: options.name,
+    ...effectBasics(options),
     kind: 'cdn' as const,
-    eventTypes: options.on.map((event) => event.name),
     batch: { maxEvents: options.maxEvents ?? 500, windowMs: options.windowMs ?? 1_000 },
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-    ...(options.scheduleMs === undefined ? {} : { scheduleMs: options.scheduleMs }),
     async deliver(events: readonly StoredEvent[], { cdn }: { cdn?: CdnPurger | undefined }) {
       if (cdn === undefined) throw new CdnNotConfiguredError();
       const paths = [

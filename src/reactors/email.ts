@@ -1,10 +1,15 @@
 import { createTransport } from 'nodemailer';
 
 import type { EventDefinition } from '../messages/index.js';
-import type { RetryPolicy } from '../retry.js';
 import { StrataError } from '../errors.js';
 import type { StoredEvent } from '../store/index.js';
-import type { EmailMessage, Mailer, SideEffectDefinition } from './side-effect.js';
+import {
+  effectBasics,
+  type EffectOptions,
+  type EmailMessage,
+  type Mailer,
+  type SideEffectDefinition,
+} from './side-effect.js';
 import type { StoredEventOf } from './stored-event-of.js';
 
 /** An e-mail effect's events, typed from their definitions. */
@@ -26,21 +31,14 @@ export const messageIdOf = (eventId: string, domain: string): string => `<${even
  *   render: (event) => ({ to: event.data.email, subject: 'Welcome', text: `Hello ${event.data.name}` }),
  * });
  */
-export function emailReactor<const Events extends readonly EventDefinition[]>(options: {
-  readonly name: string;
-  readonly on: Events;
-  readonly render: (event: EmailEvent<Events>) => EmailMessage | undefined;
-  readonly startFrom?: 'beginning' | 'end';
-  readonly retry?: Partial<RetryPolicy>;
-  readonly scheduleMs?: readonly number[];
-}): SideEffectDefinition {
+export function emailReactor<const Events extends readonly EventDefinition[]>(
+  options: EffectOptions<Events> & {
+    readonly render: (event: EmailEvent<Events>) => EmailMessage | undefined;
+  },
+): SideEffectDefinition {
   return Object.freeze({
-    name: options.name,
+    ...effectBasics(options),
     kind: 'email' as const,
-    eventTypes: options.on.map((event) => event.name),
-    ...(options.startFrom === undefined ? {} : { startFrom: options.startFrom }),
-    ...(options.retry === undefined ? {} : { retry: options.retry }),
-    ...(options.scheduleMs === undefined ? {} : { scheduleMs: options.scheduleMs }),
     async deliver(events: readonly StoredEvent[], { mailer }: { mailer: Mailer | undefined }) {
       if (mailer === undefined) throw new EmailNotConfiguredError();
       for (const event of events) {

@@ -1,3 +1,4 @@
+import type { EventDefinition } from '../messages/index.js';
 import type { RetryPolicy } from '../retry.js';
 import type { StoredEvent } from '../store/index.js';
 import type { SubscriberDefinition } from '../subscriptions/index.js';
@@ -107,3 +108,25 @@ export const retryPolicyOf = (effect: SideEffectDefinition): RetryPolicy => ({
   ...RETRY,
   ...effect.retry,
 });
+
+/** What every kind of effect takes besides its own options: its name, events and retries. */
+export interface EffectOptions<Events extends readonly EventDefinition[]> {
+  readonly name: string;
+  readonly on: Events;
+  readonly startFrom?: 'beginning' | 'end';
+  readonly retry?: Partial<RetryPolicy>;
+  readonly scheduleMs?: readonly number[];
+}
+
+/** The common part of an effect's definition, from its options. */
+export function effectBasics(
+  options: EffectOptions<readonly EventDefinition[]>,
+): Pick<SideEffectDefinition, 'name' | 'eventTypes' | 'startFrom' | 'retry' | 'scheduleMs'> {
+  return {
+    name: options.name,
+    eventTypes: options.on.map((event) => event.name),
+    ...(options.startFrom === undefined ? {} : { startFrom: options.startFrom }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.scheduleMs === undefined ? {} : { scheduleMs: options.scheduleMs }),
+  };
+}
