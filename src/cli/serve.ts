@@ -27,7 +27,10 @@ function effectLines(system: StrataSystem, config: StrataConfig): string[] {
   const { running, off } = system.effects;
   const offLine = (kind: string, label: string, hint: string) => {
     const names = off.filter((effect) => effect.kind === kind).map((effect) => effect.name);
-    return names.length === 0 ? [] : [`  ${label} off: ${names.join(', ')} do nothing (${hint})`];
+    const verb = names.length === 1 ? 'does' : 'do';
+    return names.length === 0
+      ? []
+      : [`  ${label} off: ${names.join(', ')} ${verb} nothing (${hint})`];
   };
   return [
     ...offLine('email', 'E-mail:    ', 'set STRATA_SMTP_URL to an SMTP server'),

@@ -26,6 +26,10 @@ describeWithNats('strata serve and the bus', () => {
     try {
       await expect.poll(() => server.output()).toMatch(/Bus: +off \(set NATS_URL/);
       expect(server.output()).toMatch(/Lake: +off \(set STRATA_LAKE/);
+      expect(server.output()).toMatch(
+        /E-mail: +off: identity\.welcome-email does nothing \(set STRATA_SMTP_URL/,
+      );
+      expect(server.output()).toMatch(/CDN: +off: projects\.purge-pages does nothing/);
       const ready = (await (await fetch(`${server.url}/health/ready`)).json()) as {
         bus: unknown;
         lake: unknown;
