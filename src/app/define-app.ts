@@ -1,5 +1,10 @@
 import type { AnyCommandHandler, CommandEnvelope, CommandResult } from '../domain/index.js';
-import type { EventDefinition, MessageDefinition } from '../messages/index.js';
+import {
+  createMessageRegistry,
+  type EventDefinition,
+  type MessageDefinition,
+  type MessageRegistry,
+} from '../messages/index.js';
 import type { ProjectionDefinition } from '../projections/index.js';
 import type { QueryDefinition } from '../queries/index.js';
 import type { SideEffectDefinition, StoredEventOf } from '../reactors/index.js';
@@ -77,4 +82,9 @@ export interface AppDefinition {
 /** Declares an app; the identity function, there for checking and inference. */
 export function defineApp(app: AppDefinition): AppDefinition {
   return app;
+}
+
+/** The registry of every message `app` declares: events, commands and queries. */
+export function appRegistry(app: AppDefinition): MessageRegistry {
+  return createMessageRegistry([...app.messages, ...(app.queries ?? [])]);
 }

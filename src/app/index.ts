@@ -1,4 +1,4 @@
-export { defineApp, defineReactor } from './define-app.js';
+export { appRegistry, defineApp, defineReactor } from './define-app.js';
 export type {
   ApiLicense,
   AppDefinition,

@@ -1,7 +1,7 @@
 import { createBusForwarder, type BusForwarder, type BusForwarderOptions } from '../bus/index.js';
 import { createCommandBus, type CommandBus, type ValidationContext } from '../domain/index.js';
 import { createLakeArchiver, type LakeArchiver, type LakeArchiverOptions } from '../lake/index.js';
-import { createMessageRegistry, type MessageRegistry } from '../messages/index.js';
+import type { MessageRegistry } from '../messages/index.js';
 import { createProjectionRuntime, type ProjectionRuntime } from '../projections/index.js';
 import { createQueryRunner, type QueryRunner } from '../queries/index.js';
 import {
@@ -29,7 +29,7 @@ import {
   uniqueClaimsHook,
   UniqueValueTakenError,
 } from '../uniqueness/index.js';
-import type { AppDefinition, ReactorDefinition } from './define-app.js';
+import { appRegistry, type AppDefinition, type ReactorDefinition } from './define-app.js';
 import { requireBus, startAppBusConsumers, type RunningBusConsumers } from './bus-consumers.js';
 
 /** What `createSystem` needs: the app to run and the driver of its store. */
@@ -147,7 +147,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
   const { app, driver, onError = () => undefined } = options;
   // Before the store is opened: an app that reads the bus cannot run without it.
   requireBus(app.busConsumers ?? [], options.bus?.servers);
-  const registry = createMessageRegistry([...app.messages, ...(app.queries ?? [])]);
+  const registry = appRegistry(app);
   const store = await createPostgresEventStore({
     driver,
     registry,

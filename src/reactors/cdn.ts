@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { StrataError } from '../errors.js';
 import type { EventDefinition } from '../messages/index.js';
+import { retrying } from '../retry.js';
 import type { StoredEvent } from '../store/index.js';
 import {
   effectBasics,
@@ -66,28 +66,47 @@ export function cdnInvalidationReactor<const Events extends readonly EventDefini
 /** How long to wait at most for a rate limit to lift before the call counts as failed. */
 const MAX_RATE_LIMIT_WAIT_MS = 60_000;
 
-/**
- * `fetch`, waiting out `429 Too Many Requests` as its `Retry-After` says (seconds), up to a
- * minute in all; any other non-2xx answer is a `CdnPurgeError`.
- */
-async function send(url: string, init: RequestInit, timeoutMs: number): Promise<void> {
-  let waited = 0;
-  for (;;) {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    if (response.ok) {
-      await response.body?.cancel();
-      return;
-    }
-    const body = (await response.text()).slice(0, 200);
-    const retryAfterMs = Number(response.headers.get('retry-after') ?? '1') * 1_000;
-    if (response.status !== 429 || waited + retryAfterMs > MAX_RATE_LIMIT_WAIT_MS) {
-      throw new CdnPurgeError(
-        `${init.method ?? 'GET'} ${url} answered ${response.status}: ${body}`,
-      );
-    }
-    await sleep(retryAfterMs);
-    waited += retryAfterMs;
+/** The endpoint answered `429 Too Many Requests`: try again after `retryAfterMs`. */
+class CdnRateLimitedError extends CdnPurgeError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
   }
+}
+
+/** One call; any non-2xx answer is a `CdnPurgeError` (`CdnRateLimitedError` for a 429). */
+async function sendOnce(url: string, init: RequestInit, timeoutMs: number): Promise<void> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  if (response.ok) {
+    await response.body?.cancel();
+    return;
+  }
+  const message = `${init.method ?? 'GET'} ${url} answered ${response.status}: ${(await response.text()).slice(0, 200)}`;
+  if (response.status !== 429) throw new CdnPurgeError(message);
+  // `Retry-After` in seconds, as rate limiters send it.
+  throw new CdnRateLimitedError(
+    message,
+    Number(response.headers.get('retry-after') ?? '1') * 1_000,
+  );
+}
+
+/** A call, `429`s waited out as their `Retry-After` says, up to a minute in all. */
+async function send(url: string, init: RequestInit, timeoutMs: number): Promise<void> {
+  let waitedMs = 0;
+  let nextDelayMs = 0;
+  await retrying(() => sendOnce(url, init, timeoutMs), {
+    retryIf: (error) =>
+      error instanceof CdnRateLimitedError &&
+      waitedMs + error.retryAfterMs <= MAX_RATE_LIMIT_WAIT_MS,
+    // Called for rate-limit failures only (`retryIf` let them through).
+    onFailure: (error) => {
+      nextDelayMs = (error as CdnRateLimitedError).retryAfterMs;
+      waitedMs += nextDelayMs;
+    },
+    delayMs: () => nextDelayMs,
+  });
 }
 
 /** A generic purge endpoint: `PURGE <base><path>` per path (Varnish, Fastly), or one POST. */

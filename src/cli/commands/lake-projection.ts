@@ -1,8 +1,7 @@
-import type { AppDefinition } from '../../app/define-app.js';
+import type { AppDefinition } from '../../app/index.js';
 import { ConfigError } from '../../app/config.js';
-import { createMessageRegistry } from '../../messages/index.js';
-import { createProjectionRuntime } from '../../projections/index.js';
-import { createPostgresEventStore, type SqlDriver } from '../../store/index.js';
+import { createProjectionRuntime, type ProjectionDefinition } from '../../projections/index.js';
+import type { PostgresEventStore } from '../../store/index.js';
 import { createSubscriptionEngine } from '../../subscriptions/index.js';
 import { StrataError } from '../../errors.js';
 
@@ -30,20 +29,16 @@ export function projectionsNamed(app: AppDefinition, names: readonly string[]) {
 }
 
 /**
- * Builds the projections `names` of `app` on the store behind `driver` (a replayed one), and
+ * Builds `definitions` (of the app `store` was opened with) on `store`, a replayed one, and
  * nothing else: no reactor runs, so the replayed log gains no event. Returns the events read.
  */
 export async function buildProjections(
-  app: AppDefinition,
-  driver: SqlDriver,
-  names: readonly string[],
+  store: PostgresEventStore,
+  definitions: readonly ProjectionDefinition[],
 ): Promise<number> {
-  const definitions = projectionsNamed(app, names);
-  const registry = createMessageRegistry([...app.messages, ...(app.queries ?? [])]);
-  const store = await createPostgresEventStore({ driver, registry });
   const engine = createSubscriptionEngine({ store });
   const runtime = createProjectionRuntime({ store, engine, projections: definitions });
-  const [head] = await driver.query<{ position: string | null; events: string }>(
+  const [head] = await store.driver.query<{ position: string | null; events: string }>(
     'SELECT max(global_position) AS position, count(*) AS events FROM events',
   );
   const last =

@@ -17,6 +17,8 @@ import {
   InvalidArgumentError,
 } from '../../store/index.js';
 import { openExistingStore } from '../existing-store.js';
+import { appRegistry } from '../../app/index.js';
+import type { MessageRegistry } from '../../messages/index.js';
 import { loadApp } from '../open-system.js';
 import { buildProjections, projectionsNamed } from './lake-projection.js';
 import { print } from './sessions.js';
@@ -125,12 +127,12 @@ export async function verifyLakeCommand(config: StrataConfig): Promise<void> {
 }
 
 /** The store `into` names: a PostgreSQL URL (schema `schema`), else a PGlite data directory. */
-async function openTarget(into: string, schema: string) {
+async function openTarget(into: string, schema: string, registry: MessageRegistry | undefined) {
   const driver = /^postgres(ql)?:\/\//.test(into)
     ? createPgDriver({ connectionString: into, schema })
     : await createPgliteDriver({ dataDir: into });
   // Creates the schema and its tables, as a new store would.
-  return createPostgresEventStore({ driver });
+  return createPostgresEventStore({ driver, registry });
 }
 
 /**
@@ -146,17 +148,22 @@ export async function replayLakeCommand(
   const names = options.projection ?? [];
   // Unknown names are refused before anything is written.
   const app = names.length === 0 ? undefined : await loadApp(config);
-  if (app !== undefined) projectionsNamed(app, names);
+  const definitions = app === undefined ? [] : projectionsNamed(app, names);
   await withSink(config, async (sink) => {
-    const target = await openTarget(options.into, options.intoSchema);
+    // With the app's registry when its projections are to be built there.
+    const target = await openTarget(
+      options.into,
+      options.intoSchema,
+      app === undefined ? undefined : appRegistry(app),
+    );
     try {
       const report = await replayLake(sink, target.driver);
       print(
         `Replayed ${report.events} events from ${report.objects} object(s) into ${options.into}; ` +
           'read back, the new log is the archive.',
       );
-      if (app === undefined) return;
-      const events = await buildProjections(app, target.driver, names);
+      if (definitions.length === 0) return;
+      const events = await buildProjections(target, definitions);
       print(`Built ${names.join(', ')} there from its ${events} events.`);
     } finally {
       await target.close();

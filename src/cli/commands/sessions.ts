@@ -1,6 +1,6 @@
 import type { StrataConfig } from '../../app/config.js';
+import { appRegistry } from '../../app/index.js';
 import type { StrataSystem } from '../../app/system.js';
-import { createMessageRegistry } from '../../messages/index.js';
 import type { PostgresEventStore } from '../../store/index.js';
 import { openExistingDriver, openExistingStore } from '../existing-store.js';
 import { loadApp, systemOn } from '../open-system.js';
@@ -19,10 +19,7 @@ export async function withStore<T>(
   work: (store: PostgresEventStore) => Promise<T>,
 ): Promise<T> {
   const app = config.app === undefined ? undefined : await loadApp(config);
-  const registry =
-    app === undefined
-      ? undefined
-      : createMessageRegistry([...app.messages, ...(app.queries ?? [])]);
+  const registry = app === undefined ? undefined : appRegistry(app);
   const store = await openExistingStore(config, registry);
   try {
     return await work(store);

@@ -42,7 +42,9 @@ function bySpan(raw: readonly LakeObjectName[], by: 'hour' | 'day') {
   const spans = new Map<string, LakeObjectName[]>();
   for (const object of raw) {
     const span = by === 'hour' ? object.hour : object.hour.slice(0, 10);
-    spans.set(span, [...(spans.get(span) ?? []), object]);
+    const objects = spans.get(span);
+    if (objects === undefined) spans.set(span, [object]);
+    else objects.push(object);
   }
   return [...spans].sort(([a], [b]) => (a < b ? -1 : 1));
 }
