@@ -34,3 +34,26 @@ export function planBatch(
   }
   return result;
 }
+
+/**
+ * The events to park after a handler handled `handled` except `failures` (event id → error):
+ * each failed event, and every later event of its stream in the batch (not handled: its
+ * stream stopped there), which blocks from there on.
+ */
+export function planAfterFailures(
+  handled: readonly StoredEvent[],
+  failures: ReadonlyMap<string, string>,
+): { park: ParkRequest[]; newlyBlocked: Set<string> } {
+  const park: ParkRequest[] = [];
+  const newlyBlocked = new Set<string>();
+  for (const event of handled) {
+    const error = failures.get(event.id);
+    if (newlyBlocked.has(event.streamId)) {
+      park.push({ event, status: 'blocked' });
+    } else if (error !== undefined) {
+      park.push({ event, status: 'failed', error, attempts: 1 });
+      newlyBlocked.add(event.streamId);
+    }
+  }
+  return { park, newlyBlocked };
+}

@@ -60,3 +60,25 @@ export class DuplicateSubscriberError extends StrataError {
     super(`Subscriber ${JSON.stringify(subscriber)} is registered twice`);
   }
 }
+
+/**
+ * Thrown by a non-transactional handler that did its work on a batch except for some events:
+ * those are parked (failed), their streams' later events of the batch held behind them, and
+ * the rest count as handled — no event handled again. Honoured for subscribers that park at
+ * the first failure (`retry.maxAttempts` 1); others retry the batch one event at a time.
+ */
+export class EventsFailedError extends StrataError {
+  readonly code = 'EVENTS_FAILED';
+
+  constructor(
+    /** Event id → why it failed. */
+    readonly failures: ReadonlyMap<string, string>,
+  ) {
+    const [first] = failures.values();
+    super(
+      failures.size === 1
+        ? (first ?? 'an event failed')
+        : `${failures.size} events failed; the first: ${first ?? ''}`,
+    );
+  }
+}

@@ -3,11 +3,13 @@ export type { SubscriptionEngine, SubscriptionEngineOptions } from './engine.js'
 export {
   CheckpointMovedError,
   DuplicateSubscriberError,
+  EventsFailedError,
   ParkedEventNotFoundError,
   SubscriberFailedError,
   UnknownSubscriberError,
 } from './errors.js';
 export { createParkedEvents } from './parked-events.js';
+export { ensureCheckpoint } from './postgres/checkpoints.js';
 export { parkEvents, settleParked, unpark } from './postgres/parking.js';
 export type { ParkRequest } from './postgres/parking.js';
 export type { ParkedActionOptions, ParkedEvents, ParkedOutcome } from './parked-events.js';

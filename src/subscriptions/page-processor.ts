@@ -1,6 +1,7 @@
 import type { LogPage } from '../store/index.js';
-import { planBatch } from './batch-plan.js';
+import { planAfterFailures, planBatch } from './batch-plan.js';
 import { createCommitStep } from './commit-step.js';
+import { EventsFailedError } from './errors.js';
 import type { Progress } from './postgres/checkpoints.js';
 import { createSingleEventProcessor, isWorkerFailure, later } from './single-event.js';
 import type { WorkerContext } from './worker-context.js';
@@ -11,9 +12,15 @@ import type { WorkerContext } from './worker-context.js';
  * (retrying cannot decode them: only new code or an operator can).
  */
 export function createPageProcessor(context: WorkerContext) {
-  const { definition, blocked } = context;
+  const { definition, blocked, retry } = context;
   const commitStep = createCommitStep(context);
   const { processOne } = createSingleEventProcessor(context, commitStep);
+  // A handler may say which events of a batch failed, when parking them at once is all a
+  // failure leads to: nothing to retry, nothing rolled back.
+  const partialFailuresAllowed =
+    definition.transactional !== true &&
+    definition.onPoisonEvent !== 'stop' &&
+    retry.maxAttempts <= 1;
 
   /**
    * Handles a page from `from` and returns the progress after it. Under the `stop` policy the
@@ -47,6 +54,12 @@ export function createPageProcessor(context: WorkerContext) {
     } catch (error) {
       if (isWorkerFailure(error)) throw error;
       context.report(error);
+      if (error instanceof EventsFailedError && partialFailuresAllowed) {
+        const after = planAfterFailures(handle, error.failures);
+        await commitStep(from.handled, to, [], [...park, ...after.park]);
+        for (const streamId of [...newlyBlocked, ...after.newlyBlocked]) blocked.add(streamId);
+        return to;
+      }
     }
     // The page failed: find the event that fails, handling the others one at a time.
     let position = from;
