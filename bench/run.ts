@@ -6,6 +6,7 @@ import { httpBenchmark } from './http.js';
 import { lakeBenchmark } from './lake.js';
 import { projectBenchmark } from './project.js';
 import { stressBenchmark } from './stress.js';
+import { webhooksBenchmark } from './webhooks.js';
 
 const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   append: appendBenchmark,
@@ -14,6 +15,7 @@ const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   stress: stressBenchmark,
   bus: busBenchmark,
   lake: lakeBenchmark,
+  webhooks: webhooksBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);

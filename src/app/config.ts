@@ -8,6 +8,7 @@ import { validatorFor } from '../messages/index.js';
 import { API_KEY_ROLES, choiceProblems, LOG_LEVELS } from './config-choices.js';
 import { CdnConfigSchema, cdnSettings } from './config-cdn.js';
 import { EmailConfigSchema, emailSettings } from './config-email.js';
+import { WebhooksConfigSchema, webhooksSettings } from './config-webhooks.js';
 import { LakeConfigSchema, lakeSettings } from './config-lake.js';
 import { NatsConfigSchema, natsSettings } from './config-nats.js';
 
@@ -47,6 +48,8 @@ const ConfigSchema = Type.Object(
     email: Type.Optional(EmailConfigSchema),
     /** CDN effects: on when set (`STRATA_CDN_PURGE_URL`, the file's `cdn.url` or `cdn.cloudflare`). */
     cdn: Type.Optional(CdnConfigSchema),
+    /** Webhook deliveries: timeouts, concurrency, retry schedule, disabling, secret rotation. */
+    webhooks: Type.Optional(WebhooksConfigSchema),
   },
   { additionalProperties: false },
 );
@@ -160,6 +163,7 @@ export function resolveConfig(sources: ConfigSources = {}): StrataConfig {
     ...definedOnly({ lake: lakeSettings(fileSettings.lake, env) }),
     ...definedOnly({ email: emailSettings(fileSettings.email, env) }),
     ...definedOnly({ cdn: cdnSettings(fileSettings.cdn, env) }),
+    ...definedOnly({ webhooks: webhooksSettings(fileSettings.webhooks, env) }),
     ...definedOnly(sources.flags ?? {}),
   };
   const named = choiceProblems(merged);

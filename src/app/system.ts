@@ -6,8 +6,12 @@ import { createProjectionRuntime, type ProjectionRuntime } from '../projections/
 import { createQueryRunner, type QueryRunner } from '../queries/index.js';
 import {
   addSideEffects,
+  createWebhooks,
+  DEFAULT_WEBHOOK_SETTINGS,
   startRetryScheduler,
   type CdnPurger,
+  type WebhookManager,
+  type WebhookSettings,
   type Mailer,
   type RetrySchedulerOptions,
   type SystemEffects,
@@ -55,6 +59,8 @@ export interface SystemOptions {
   readonly mailer?: Mailer;
   /** Purges for the app's CDN effects; without it they do not run. */
   readonly cdn?: CdnPurger;
+  /** How webhooks are delivered (timeouts, schedule, disabling); default `DEFAULT_WEBHOOK_SETTINGS`. */
+  readonly webhooks?: Partial<WebhookSettings>;
   /** The clock and tick of the side effects' retry schedule (tests); default the real ones. */
   readonly retryScheduler?: Pick<RetrySchedulerOptions, 'now' | 'intervalMs'>;
 }
@@ -74,6 +80,8 @@ export interface StrataSystem {
   readonly lake: LakeArchiver | undefined;
   /** The app's side effects (e-mail, …): which run, which are off. */
   readonly effects: SystemEffects;
+  /** The webhook endpoints registered in the store, each delivered to by its own subscriber. */
+  readonly webhooks: WebhookManager;
   /** Starts projections, reactors and every other subscriber (the bus forwarder's stream first). */
   start(): Promise<void>;
   /** Stops subscribers after their batch in hand, then closes the store. */
@@ -184,9 +192,23 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
           },
         });
   if (lake !== undefined) engine.add(lake.subscriber);
-  const effects = addSideEffects(app.effects ?? [], engine, {
-    mailer: options.mailer,
-    cdn: options.cdn,
+  const effects = addSideEffects(
+    app.effects ?? [],
+    engine,
+    {
+      mailer: options.mailer,
+      cdn: options.cdn,
+    },
+    driver,
+  );
+  const webhooks = createWebhooks({
+    driver,
+    engine,
+    settings: { ...DEFAULT_WEBHOOK_SETTINGS, ...options.webhooks },
+    ...(options.retryScheduler?.now === undefined ? {} : { now: options.retryScheduler.now }),
+    onError: (error) => {
+      onError(error, 'webhooks');
+    },
   });
   const projections = createProjectionRuntime({
     store,
@@ -216,21 +238,21 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     bus,
     lake,
     effects,
+    webhooks,
     async start() {
       // An incompatible stream, or no NATS at all, stops start-up before anything runs.
       await bus?.start();
       await projections.start();
       engine.start();
-      if (effects.schedules.length > 0) {
-        retryScheduler = startRetryScheduler({
-          ...options.retryScheduler,
-          parked: engine.parked,
-          subscribers: effects.schedules,
-          onError: (error) => {
-            onError(error, 'side-effect retries');
-          },
-        });
-      }
+      await webhooks.start();
+      retryScheduler = startRetryScheduler({
+        ...options.retryScheduler,
+        parked: engine.parked,
+        subscribers: () => [...effects.schedules, ...webhooks.schedules()],
+        onError: (error) => {
+          onError(error, 'side-effect retries');
+        },
+      });
       consumers = await startAppBusConsumers(app.busConsumers ?? [], options.bus?.servers, {
         store,
         commandsOn: (tx) =>
@@ -254,6 +276,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
       try {
         await consumers?.stop();
         retryScheduler?.stop();
+        webhooks.stop();
         await projections.stop();
         // The engine is told first, so the batch the forwarder gives up on is not parked.
         const engineStopped = engine.stop();

@@ -105,6 +105,7 @@ export async function systemOn(
       ...(config.lake === undefined ? {} : { lake: lakeOptions(config.lake) }),
       ...(config.email === undefined ? {} : { mailer: smtpMailer(config.email) }),
       ...cdnOption(config.cdn),
+      ...(config.webhooks === undefined ? {} : { webhooks: config.webhooks }),
     });
   } catch (error) {
     await driver.close().catch(() => undefined);

@@ -16,6 +16,7 @@ import {
 import { showStatus } from './commands/status.js';
 import { listStreams, showStream } from './commands/streams.js';
 import { serve } from './serve.js';
+import { addWebhookCommands } from './webhooks-program.js';
 
 /** How a launcher runs the CLI. */
 export interface CliOptions {
@@ -213,6 +214,7 @@ export function createProgram(defaults: Partial<StrataConfig> = {}): Command {
   addBusCommands(program, configFor);
   addBusResync(busCommand(program), configFor, integer('from'));
   addLakeCommands(program, configFor);
+  addWebhookCommands(program, configFor);
   return program;
 }
 

@@ -16,12 +16,11 @@ function boundUrl(address: string | AddressInfo | null): string {
 /** How long stopping may take before the process exits anyway, unless configured. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-/**
- * Serves the configured app over HTTP until SIGINT or SIGTERM, then stops cleanly: the
- * gateway stops taking requests, subscribers finish their batch, the store closes. If that
- * takes longer than `config.shutdownTimeoutMs` (default `SHUTDOWN_TIMEOUT_MS`), or something
- * keeps the process alive after it, the process exits with code 1 and says so.
- */
+/** The banner's line on webhooks: how many endpoints are delivered to, how to add one. */
+const webhookLine = (endpoints: number): string =>
+  `  Webhooks:   ${endpoints === 0 ? 'no' : endpoints} endpoint${endpoints === 1 ? '' : 's'} ` +
+  'delivered to (register with POST /webhooks/endpoints or strata webhooks add)';
+
 /** The banner's lines on side effects, when the app has any: which run, which are off. */
 function effectLines(system: StrataSystem, config: StrataConfig): string[] {
   const { running, off } = system.effects;
@@ -41,9 +40,16 @@ function effectLines(system: StrataSystem, config: StrataConfig): string[] {
           `  Effects:    on: ${running.join(', ')}` +
             (config.email === undefined ? '' : ` (e-mail through ${redactUrl(config.email.url)})`),
         ]),
+    webhookLine(system.webhooks.schedules().length),
   ];
 }
 
+/**
+ * Serves the configured app over HTTP until SIGINT or SIGTERM, then stops cleanly: the
+ * gateway stops taking requests, subscribers finish their batch, the store closes. If that
+ * takes longer than `config.shutdownTimeoutMs` (default `SHUTDOWN_TIMEOUT_MS`), or something
+ * keeps the process alive after it, the process exits with code 1 and says so.
+ */
 export async function serve(config: StrataConfig): Promise<void> {
   const started = Date.now();
   const logger = createLogger(config);

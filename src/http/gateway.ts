@@ -20,6 +20,7 @@ import { commandRoutes } from './routes/commands.js';
 import { healthRoutes } from './routes/health.js';
 import { logRoutes } from './routes/log.js';
 import { queryRoutes } from './routes/queries.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { refuseUnstorableParameters } from './storable-text.js';
 
 export interface GatewayOptions {
@@ -95,5 +96,6 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   await app.register(queryRoutes(system, auth, options.consistencyTimeoutMs ?? 5_000));
   await app.register(logRoutes(system, auth));
   await app.register(healthRoutes(system, isStarted));
+  await app.register(webhookRoutes(system, auth));
   return app;
 }

@@ -33,6 +33,7 @@ const TABLE = {
   NOT_FOUND: { status: 404, title: 'Not found' },
   UNKNOWN_PROJECTION: { status: 404, title: 'No such projection' },
   PARKED_EVENT_NOT_FOUND: { status: 404, title: 'No such parked event' },
+  WEBHOOK_ENDPOINT_NOT_FOUND: { status: 404, title: 'No such webhook endpoint' },
   CONCURRENCY_CONFLICT: { status: 409, title: 'The stream changed meanwhile' },
   IDEMPOTENCY_KEY_REUSED: {
     status: 409,
@@ -127,6 +128,7 @@ export const NOT_ANSWERED: ReadonlySet<string> = new Set([
   'EMAIL_NOT_CONFIGURED',
   'CDN_NOT_CONFIGURED',
   'CDN_PURGE_FAILED',
+  'EVENTS_FAILED',
 ]);
 
 /** An RFC 9457 problem document. */
@@ -166,6 +168,7 @@ const EXTENSIONS = [
   'size',
   'reason',
   'heldBy',
+  'endpointId',
   // A unique value taken: the constraint and the value, never the owner (another user's id).
   'scope',
   'value',

@@ -1,3 +1,4 @@
+import type { SqlExecutor } from '../store/index.js';
 import type { SubscriptionEngine } from '../subscriptions/index.js';
 import { DEFAULT_RETRY_SCHEDULE_MS, type ScheduledRetries } from './retry-schedule.js';
 import {
@@ -17,11 +18,15 @@ export interface SystemEffects {
   readonly schedules: readonly ScheduledRetries[];
 }
 
-/** Adds to `engine` a subscriber for each of `effects` whose service is configured. */
+/**
+ * Adds to `engine` a subscriber for each of `effects` whose service is configured, logging
+ * their attempts through `attemptLog`.
+ */
 export function addSideEffects(
   effects: readonly SideEffectDefinition[],
   engine: SubscriptionEngine,
   services: SideEffectServices,
+  attemptLog: SqlExecutor,
 ): SystemEffects {
   const running: string[] = [];
   const off: { name: string; kind: string }[] = [];
@@ -31,7 +36,7 @@ export function addSideEffects(
       off.push({ name: effect.name, kind: effect.kind });
       continue;
     }
-    engine.add(sideEffectSubscriber(effect, services));
+    engine.add(sideEffectSubscriber(effect, services, attemptLog));
     running.push(effectSubscriberName(effect));
     schedules.push({
       subscriber: effectSubscriberName(effect),

@@ -19,6 +19,8 @@ export {
   retryPolicyOf,
   effectSubscriberName,
   sideEffectSubscriber,
+  type AttemptDetail,
+  type AttemptReport,
   type CdnPurger,
   type EmailMessage,
   type Mailer,
@@ -36,3 +38,15 @@ export {
   type CloudflarePurgeSettings,
   type HttpPurgeSettings,
 } from './cdn.js';
+export {
+  listAttempts,
+  logAttempts,
+  pruneAttempts,
+  summarizeAttempts,
+  type Attempt,
+  type AttemptQuery,
+  type AttemptSummary,
+  type LoggedAttempt,
+} from './attempt-log.js';
+export { effectStatus, type EffectStatus } from './effect-status.js';
+export * from './webhooks/index.js';

@@ -47,7 +47,8 @@ export function dueForRetry(
 /** What `startRetryScheduler` needs; `now` and `intervalMs` are for tests. */
 export interface RetrySchedulerOptions {
   readonly parked: ParkedEvents;
-  readonly subscribers: readonly ScheduledRetries[];
+  /** The subscribers to look after, asked at every tick (webhook endpoints come and go). */
+  readonly subscribers: () => readonly ScheduledRetries[];
   readonly now?: () => number;
   /** How often parked events are looked at; default 5 s. */
   readonly intervalMs?: number;
@@ -72,7 +73,7 @@ export function startRetryScheduler(options: RetrySchedulerOptions): { stop(): v
     if (running) return;
     running = true;
     try {
-      for (const retries of subscribers) {
+      for (const retries of subscribers()) {
         const listed = await parked.list({ subscriber: retries.subscriber });
         for (const event of dueForRetry(listed, retries, now())) {
           await parked.retry(retries.subscriber, event.globalPosition, { waitMs: 0 });

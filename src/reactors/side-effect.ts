@@ -1,7 +1,8 @@
 import type { EventDefinition } from '../messages/index.js';
 import type { RetryPolicy } from '../retry.js';
-import type { StoredEvent } from '../store/index.js';
+import type { SqlExecutor, StoredEvent } from '../store/index.js';
 import type { SubscriberDefinition } from '../subscriptions/index.js';
+import { logAttempts, type Attempt } from './attempt-log.js';
 
 /** What a side effect reaches the outside world through, given by the system from config. */
 export interface SideEffectServices {
@@ -32,8 +33,20 @@ export interface Mailer {
   close(): void;
 }
 
-/** Which outside service a side effect needs. */
-export type SideEffectKind = 'email' | 'cdn';
+/** Which outside service a side effect needs (a webhook names its own, the endpoint). */
+export type SideEffectKind = 'email' | 'cdn' | 'webhook';
+
+/** How an attempt went, as the effect that made it knows it: the delivery log's details. */
+export interface AttemptDetail {
+  readonly httpStatus?: number;
+  readonly durationMs?: number;
+}
+
+/** Where an effect that reports its own attempts (`reportsAttempts`) records each one. */
+export interface AttemptReport {
+  delivered(event: StoredEvent, detail?: AttemptDetail): void;
+  failed(event: StoredEvent, error: string, detail?: AttemptDetail): void;
+}
 
 /**
  * A reactor that acts on the outside world: at least once, outside any transaction, the event
@@ -42,7 +55,8 @@ export type SideEffectKind = 'email' | 'cdn';
 export interface SideEffectDefinition {
   readonly name: string;
   readonly kind: SideEffectKind;
-  readonly eventTypes: readonly string[];
+  /** The event types it acts on; `undefined`: every event (a webhook endpoint taking all). */
+  readonly eventTypes: readonly string[] | undefined;
   /** Where it starts the first time: the log's end (default: history is not replayed) or start. */
   readonly startFrom?: 'beginning' | 'end';
   /** Attempts made at once before the event is parked (default: immediately, then within 5 s). */
@@ -55,13 +69,23 @@ export interface SideEffectDefinition {
    * at a time, so one event is parked, not its batch-mates.
    */
   readonly batch?: { readonly maxEvents: number; readonly windowMs: number };
-  deliver(events: readonly StoredEvent[], services: SideEffectServices): Promise<void>;
+  /**
+   * Whether `deliver` records each attempt in its `report` itself (a webhook: each event its
+   * own request and status). Otherwise the batch's outcome is logged for each of its events.
+   */
+  readonly reportsAttempts?: boolean;
+  deliver(
+    events: readonly StoredEvent[],
+    services: SideEffectServices,
+    report: AttemptReport,
+  ): Promise<void>;
 }
 
 /** The service each kind of effect needs, present or not. */
 const SERVICE_OF: Record<SideEffectKind, (services: SideEffectServices) => unknown> = {
   email: (services) => services.mailer,
   cdn: (services) => services.cdn,
+  webhook: () => true,
 };
 
 /** Whether the service an effect needs is configured. */
@@ -83,18 +107,57 @@ export const effectSubscriberName = (effect: SideEffectDefinition): string =>
 export function sideEffectSubscriber(
   effect: SideEffectDefinition,
   services: SideEffectServices,
+  attemptLog: SqlExecutor,
 ): SubscriberDefinition {
+  const name = effectSubscriberName(effect);
   return {
-    name: effectSubscriberName(effect),
-    filter: { types: effect.eventTypes },
+    name,
+    filter: effect.eventTypes === undefined ? {} : { types: effect.eventTypes },
     transactional: false,
     batchSize: effect.batch?.maxEvents ?? 1,
     lingerMs: effect.batch?.windowMs ?? 0,
     startFrom: effect.startFrom ?? 'end',
     onPoisonEvent: 'park',
     retry: retryPolicyOf(effect),
-    handle: (events) => effect.deliver(events, services),
+    handle: (events) =>
+      deliverLogged(effect, events, services, (attempts) =>
+        logAttempts(attemptLog, name, attempts),
+      ),
   };
+}
+
+/**
+ * Runs `effect` on `events` and logs its attempts: those it reported, or the batch's outcome
+ * for each event. A log that cannot be written after a failure does not hide the failure.
+ */
+async function deliverLogged(
+  effect: SideEffectDefinition,
+  events: readonly StoredEvent[],
+  services: SideEffectServices,
+  log: (attempts: readonly Attempt[]) => Promise<void>,
+): Promise<void> {
+  const attempts: Attempt[] = [];
+  const report: AttemptReport = {
+    delivered: (event, detail = {}) =>
+      attempts.push({ event, outcome: 'delivered', durationMs: 0, ...detail }),
+    failed: (event, error, detail = {}) =>
+      attempts.push({ event, outcome: 'failed', durationMs: 0, error, ...detail }),
+  };
+  const started = performance.now();
+  const forEach = (outcome: Pick<Attempt, 'outcome' | 'error'>) => {
+    if (effect.reportsAttempts === true) return;
+    const durationMs = performance.now() - started;
+    for (const event of events) attempts.push({ event, durationMs, ...outcome });
+  };
+  try {
+    await effect.deliver(events, services, report);
+  } catch (error) {
+    forEach({ outcome: 'failed', error: error instanceof Error ? error.message : String(error) });
+    await log(attempts).catch(() => undefined);
+    throw error;
+  }
+  forEach({ outcome: 'delivered' });
+  await log(attempts);
 }
 
 /**

@@ -1,6 +1,13 @@
 import type { StrataConfig } from '../../app/config.js';
 import { describeHolder, type PostgresEventStore } from '../../store/index.js';
-import { storedSubscriberProgress } from '../../subscriptions/index.js';
+import {
+  DEFAULT_RETRY_SCHEDULE_MS,
+  DEFAULT_WEBHOOK_SETTINGS,
+  effectStatus,
+  webhookRetries,
+  type ScheduledRetries,
+} from '../../reactors/index.js';
+import { createParkedEvents, storedSubscriberProgress } from '../../subscriptions/index.js';
 import { print, withStore } from './sessions.js';
 
 /** The line naming the transaction that holds every reader back, if one has for a while. */
@@ -22,6 +29,38 @@ export async function horizonLine(store: PostgresEventStore): Promise<string | u
   );
 }
 
+/**
+ * The schedule a side effect's parked events are retried on, as far as the CLI knows: a
+ * webhook's from the configuration, the others' default (an app may set its own).
+ */
+function scheduleOf(subscriber: string, config: StrataConfig): ScheduledRetries {
+  return subscriber.startsWith('effect:webhook:')
+    ? webhookRetries(subscriber, config.webhooks?.scheduleMs ?? DEFAULT_WEBHOOK_SETTINGS.scheduleMs)
+    : { subscriber, scheduleMs: DEFAULT_RETRY_SCHEDULE_MS, attemptsBeforeParking: 2 };
+}
+
+/** The line on a side effect's deliveries: delivered, retrying, parked, last error. */
+async function effectLine(
+  store: PostgresEventStore,
+  subscriber: string,
+  config: StrataConfig,
+): Promise<string> {
+  const status = await effectStatus(
+    store.driver,
+    createParkedEvents(store.driver),
+    subscriber,
+    scheduleOf(subscriber, config),
+  );
+  const lastError =
+    status.lastError === undefined
+      ? ''
+      : `; last error ${status.lastError.at.toISOString()}: ${status.lastError.message}`;
+  return (
+    `  delivered ${status.delivered}, failed attempts ${status.failedAttempts}, ` +
+    `retrying ${status.retrying}, parked ${status.parked}${lastError}`
+  );
+}
+
 /** `strata status`: whether the database takes writes, each subscriber, what holds readers back. */
 export async function showStatus(config: StrataConfig): Promise<void> {
   await withStore(config, async (store) => {
@@ -34,6 +73,9 @@ export async function showStatus(config: StrataConfig): Promise<void> {
         `${subscriber.name}\tat ${subscriber.handled}\t${unread} events unread${parked}` +
           `\tsaved ${subscriber.updatedAt.toISOString()}`,
       );
+      if (subscriber.name.startsWith('effect:')) {
+        print(await effectLine(store, subscriber.name, config));
+      }
     }
     print(
       (await horizonLine(store)) ?? 'Visibility horizon: no open transaction holds readers back.',

@@ -4,6 +4,7 @@ import { components, type Json } from './components.js';
 import { LOG_PATHS, LOG_SCHEMAS } from './log-paths.js';
 import { messagePaths } from './message-paths.js';
 import { SYSTEM_PATHS, SYSTEM_SCHEMAS } from './system-paths.js';
+import { WEBHOOK_PATHS, WEBHOOK_SCHEMAS } from './webhook-paths.js';
 
 /** What the document says of the API beside its routes. */
 export interface OpenApiOptions {
@@ -33,7 +34,12 @@ export function openApiDocument(options: OpenApiOptions): Json {
       license: { ...license },
     },
     servers: [{ url: '/', description: 'The server that serves this document' }],
-    paths: { ...messagePaths(registry.list()), ...LOG_PATHS, ...SYSTEM_PATHS },
-    components: components({ ...LOG_SCHEMAS, ...SYSTEM_SCHEMAS }),
+    paths: {
+      ...messagePaths(registry.list()),
+      ...LOG_PATHS,
+      ...SYSTEM_PATHS,
+      ...WEBHOOK_PATHS,
+    },
+    components: components({ ...LOG_SCHEMAS, ...SYSTEM_SCHEMAS, ...WEBHOOK_SCHEMAS }),
   };
 }
