@@ -1,11 +1,22 @@
-import { createBusForwarder, type BusForwarder, type BusForwarderOptions } from '../bus/index.js';
+import {
+  createBusForwarder,
+  type BusForwarder,
+  type BusForwarderOptions,
+  type RelayObserver,
+} from '../bus/index.js';
 import { createCommandBus, type CommandBus, type ValidationContext } from '../domain/index.js';
 import { createLakeArchiver, type LakeArchiver, type LakeArchiverOptions } from '../lake/index.js';
 import type { MessageRegistry } from '../messages/index.js';
+import {
+  createStrataMetrics,
+  metricsObservers,
+  type StrataMetrics,
+} from '../observability/index.js';
 import { createProjectionRuntime, type ProjectionRuntime } from '../projections/index.js';
 import { createQueryRunner, type QueryRunner } from '../queries/index.js';
 import {
   addSideEffects,
+  attemptRecorder,
   createWebhooks,
   DEFAULT_WEBHOOK_SETTINGS,
   startRetryScheduler,
@@ -82,6 +93,8 @@ export interface StrataSystem {
   readonly effects: SystemEffects;
   /** The webhook endpoints registered in the store, each delivered to by its own subscriber. */
   readonly webhooks: WebhookManager;
+  /** What the system has done, for `/metrics` (Prometheus). */
+  readonly metrics: StrataMetrics;
   /** Starts projections, reactors and every other subscriber (the bus forwarder's stream first). */
   start(): Promise<void>;
   /** Stops subscribers after their batch in hand, then closes the store. */
@@ -130,10 +143,12 @@ function busForwarder(
   registry: MessageRegistry,
   engine: SubscriptionEngine,
   onError: (error: unknown, source: string) => void,
+  observer: RelayObserver,
 ): BusForwarder | undefined {
   if (options.bus === undefined) return undefined;
   const forwarder = createBusForwarder({
     ...options.bus,
+    observer,
     app: options.app.name,
     registry,
     parkedCursors: async (subscriber) =>
@@ -156,9 +171,12 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
   // Before the store is opened: an app that reads the bus cannot run without it.
   requireBus(app.busConsumers ?? [], options.bus?.servers);
   const registry = appRegistry(app);
+  const metrics = createStrataMetrics();
+  const observers = metricsObservers(metrics);
   const store = await createPostgresEventStore({
     driver,
     registry,
+    onAppend: observers.onAppend,
     ...(options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes }),
   });
   await enforceUniqueConstraints(app, store, onError);
@@ -169,6 +187,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     registry,
     handlers: app.commandHandlers,
     validation,
+    onCommand: observers.onCommand,
     ...(options.commandRetry === undefined ? {} : { retry: options.commandRetry }),
   });
   const engine = createSubscriptionEngine({
@@ -177,11 +196,12 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     onError: (error, subscriber) => {
       onError(error, subscriber);
     },
+    observer: observers.subscribers,
     ...(options.onSubscriberActivity === undefined
       ? {}
       : { onActivity: options.onSubscriberActivity }),
   });
-  const bus = busForwarder(options, registry, engine, onError);
+  const bus = busForwarder(options, registry, engine, onError, observers.relay);
   const lake =
     options.lake === undefined
       ? undefined
@@ -192,6 +212,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
           },
         });
   if (lake !== undefined) engine.add(lake.subscriber);
+  const recordAttempts = attemptRecorder(driver, observers.onAttempts);
   const effects = addSideEffects(
     app.effects ?? [],
     engine,
@@ -199,11 +220,12 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
       mailer: options.mailer,
       cdn: options.cdn,
     },
-    driver,
+    recordAttempts,
   );
   const webhooks = createWebhooks({
     driver,
     engine,
+    recordAttempts,
     settings: { ...DEFAULT_WEBHOOK_SETTINGS, ...options.webhooks },
     ...(options.retryScheduler?.now === undefined ? {} : { now: options.retryScheduler.now }),
     onError: (error) => {
@@ -224,6 +246,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     projections,
     queries: app.queries ?? [],
     horizon: (olderThanMs) => store.horizon({ olderThanMs }),
+    observer: observers.queries,
   });
   let consumers: RunningBusConsumers | undefined;
   let retryScheduler: { stop(): void } | undefined;
@@ -239,6 +262,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
     lake,
     effects,
     webhooks,
+    metrics,
     async start() {
       // An incompatible stream, or no NATS at all, stops start-up before anything runs.
       await bus?.start();
@@ -266,6 +290,7 @@ export async function createSystem(options: SystemOptions): Promise<StrataSystem
             registry,
             handlers: app.commandHandlers,
             validation,
+            onCommand: observers.onCommand,
           }),
         onError: (error) => {
           onError(error, 'bus consumers');

@@ -9,7 +9,7 @@ import { connectJetStream, type JetStreamHandles } from './nats/connection.js';
 import { publishSchemas } from './nats/publish-schemas.js';
 import { DEFAULT_STREAM_SETTINGS, ensureStream, type BusStreamSettings } from './nats/stream.js';
 import type { StreamTail } from './nats/tail.js';
-import { createRelay, type LogReader, type Relay } from './relay.js';
+import { createRelay, type LogReader, type Relay, type RelayObserver } from './relay.js';
 import { appSubjects, subjectToken, type SubjectSpace } from './subjects.js';
 
 /** The forwarder's subscriber name: its checkpoint, lease and parked events. */
@@ -36,6 +36,8 @@ export interface BusForwarderOptions extends SubjectSpace {
   readonly parkedCursors: (subscriber: string) => Promise<ReadonlySet<string>>;
   /** Told of every failure to publish; the relay retries it until it works. */
   readonly onError?: (error: unknown) => void;
+  /** Told what each batch published (metrics). */
+  readonly observer?: RelayObserver;
 }
 
 /** The forwarder as operators see it. */
@@ -171,6 +173,7 @@ export function createBusForwarder(options: BusForwarderOptions): BusForwarder {
         maxMsgSize: stream.maxMsgSize,
         window,
         parkedCursors: () => options.parkedCursors(subscriber.name),
+        ...(options.observer === undefined ? {} : { observer: options.observer }),
       });
     },
     async stop() {

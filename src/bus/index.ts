@@ -43,6 +43,6 @@ export { chainedPublisher, type ChainedPublisher } from './nats/publisher.js';
 export { readTail } from './nats/tail.js';
 export type { StreamTail } from './nats/tail.js';
 export { createRelay } from './relay.js';
-export type { LogReader, Relay, RelayOptions } from './relay.js';
+export type { LogReader, Relay, RelayObserver, RelayOptions } from './relay.js';
 export { resyncStream, ResyncPositionError } from './resync.js';
 export type { ResyncOptions, ResyncReport } from './resync.js';

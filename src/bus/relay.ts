@@ -22,6 +22,14 @@ export interface RelayOptions {
   readonly window: number;
   /** Cursors of the events parked for the forwarder: not in the stream, though before its tail. */
   readonly parkedCursors: () => Promise<ReadonlySet<string>>;
+  /** Told how many events each batch published, and how many it found in the stream already. */
+  readonly observer?: RelayObserver;
+}
+
+/** Hears a relay's work (metrics). */
+export interface RelayObserver {
+  /** `duplicates`: events of the batch the stream held already (not published again). */
+  forwarded(published: number, duplicates: number): void;
 }
 
 /** The part of the store a relay reads: the log, to find events the stream lost. */
@@ -132,7 +140,9 @@ export function createRelay(options: RelayOptions): Relay {
     fillGap = false;
     const messages = batch.map((event) => toBusMessage(space, event));
     const tooLarge = messages.findIndex((message) => message.size > maxMsgSize);
-    await publish(tooLarge === -1 ? messages : messages.slice(0, tooLarge));
+    const published = tooLarge === -1 ? messages : messages.slice(0, tooLarge);
+    await publish(published);
+    options.observer?.forwarded(published.length, events.length - batch.length);
     const rejected = messages[tooLarge];
     if (rejected !== undefined) {
       await publisher?.drain();

@@ -1,5 +1,10 @@
-export { createCommandBus } from './command-bus.js';
-export type { AnyCommandHandler, CommandBus, CommandBusOptions } from './command-bus.js';
+export { commandOutcomeOf, createCommandBus } from './command-bus.js';
+export type {
+  AnyCommandHandler,
+  CommandBus,
+  CommandBusOptions,
+  CommandOutcome,
+} from './command-bus.js';
 export { defineCommandHandler, handleCommand } from './command-handler.js';
 export type {
   CommandEnvelope,

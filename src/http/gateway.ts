@@ -18,7 +18,9 @@ import { openApiDocument } from './openapi/index.js';
 import { answerErrorsAsProblems, replyWithProblem } from './reply-problem.js';
 import { commandRoutes } from './routes/commands.js';
 import { healthRoutes } from './routes/health.js';
+import { instrumentRequests } from './request-telemetry.js';
 import { logRoutes } from './routes/log.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { queryRoutes } from './routes/queries.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { refuseUnstorableParameters } from './storable-text.js';
@@ -69,6 +71,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     clientErrorHandler: answerClientError,
   });
 
+  instrumentRequests(app, system.metrics);
   acceptJsonBodies(app);
   app.addHook('preValidation', refuseUnstorableParameters);
   answerErrorsAsProblems(app);
@@ -97,5 +100,6 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   await app.register(logRoutes(system, auth));
   await app.register(healthRoutes(system, isStarted));
   await app.register(webhookRoutes(system, auth));
+  await app.register(metricsRoutes(system, auth));
   return app;
 }

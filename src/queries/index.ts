@@ -13,4 +13,10 @@ export {
   UnknownPositionError,
 } from './errors.js';
 export { createQueryRunner } from './query-runner.js';
-export type { QueryOptions, QueryRunner, QueryRunnerOptions } from './query-runner.js';
+export type {
+  QueryObserver,
+  QueryOptions,
+  QueryOutcome,
+  QueryRunner,
+  QueryRunnerOptions,
+} from './query-runner.js';

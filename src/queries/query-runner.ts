@@ -1,4 +1,5 @@
-import { UnknownMessageError, type MessageRegistry } from '../messages/index.js';
+import { UnknownMessageError, ValidationError, type MessageRegistry } from '../messages/index.js';
+import { inSpan } from '../observability/index.js';
 import type { ProjectionRuntime } from '../projections/index.js';
 import { parseCursor, type Cursor, type EventStore, type HorizonReport } from '../store/index.js';
 import type { QueryDefinition, QueryParams, QueryResult, QueryViews } from './define.js';
@@ -30,6 +31,23 @@ export interface QueryRunnerOptions {
    * consistency timeout (`PostgresEventStore.horizon`).
    */
   readonly horizon?: (olderThanMs: number) => Promise<HorizonReport>;
+  /** Told how each query went and how long it waited for consistency (metrics). */
+  readonly observer?: QueryObserver;
+}
+
+/** How a query ended: answered, refused as invalid, timed out waiting for consistency, failed. */
+export type QueryOutcome = 'ok' | 'invalid' | 'timeout' | 'error';
+
+/** Hears queries; `query` is `unknown` for a name no query has (it comes from a request). */
+export interface QueryObserver {
+  answered(query: string, outcome: QueryOutcome, seconds: number): void;
+  waited(query: string, seconds: number, timedOut: boolean): void;
+}
+
+function queryOutcomeOf(error: unknown): QueryOutcome {
+  if (error instanceof ValidationError || error instanceof UnknownMessageError) return 'invalid';
+  if (error instanceof ConsistencyTimeoutError) return 'timeout';
+  return 'error';
 }
 
 /** Runs registered queries: validates parameters, waits for consistency, reads the models. */
@@ -54,7 +72,7 @@ export interface QueryRunner {
  * (`QueryOptions`), and runs the handler on the projections it declared.
  */
 export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
-  const { store, registry, projections, horizon } = options;
+  const { store, registry, projections, horizon, observer } = options;
   const queries = new Map(options.queries.map((query) => [query.name, query]));
 
   async function cursorOf(minPosition: number | Cursor): Promise<Cursor> {
@@ -70,15 +88,20 @@ export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
     timeoutMs: number,
   ) {
     const cursor = await cursorOf(minPosition);
+    const startedAt = performance.now();
+    const waited = (timedOut: boolean) =>
+      observer?.waited(query.name, (performance.now() - startedAt) / 1000, timedOut);
     const deadline = Date.now() + timeoutMs;
     for (const projection of query.projections) {
       const remaining = Math.max(0, deadline - Date.now());
       if (!(await projections.waitUntilCaughtUp(projection, cursor, remaining))) {
+        waited(true);
         // A transaction open for the whole wait is the likely reason; a failed look is no news.
         const report = await horizon?.(timeoutMs).catch(() => undefined);
         throw new ConsistencyTimeoutError(projection, minPosition, timeoutMs, report?.heldBy);
       }
     }
+    waited(false);
   }
 
   function run<Query extends QueryDefinition>(
@@ -90,10 +113,33 @@ export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
   async function run(
     nameOrQuery: string | QueryDefinition,
     params: unknown,
-    { minPosition, timeoutMs = 5_000 }: QueryOptions = {},
+    options: QueryOptions = {},
   ): Promise<unknown> {
     // A definition runs as its registered namesake, so what runs is what the app declared.
     const name = typeof nameOrQuery === 'string' ? nameOrQuery : nameOrQuery.name;
+    const label = queries.has(name) ? name : 'unknown';
+    const startedAt = performance.now();
+    const observe = (outcome: QueryOutcome) =>
+      observer?.answered(label, outcome, (performance.now() - startedAt) / 1000);
+    try {
+      const answer = await inSpan(
+        `strata.query ${label}`,
+        { attributes: { 'strata.query': label } },
+        () => runNamed(name, params, options),
+      );
+      observe('ok');
+      return answer;
+    } catch (error) {
+      observe(queryOutcomeOf(error));
+      throw error;
+    }
+  }
+
+  async function runNamed(
+    name: string,
+    params: unknown,
+    { minPosition, timeoutMs = 5_000 }: QueryOptions,
+  ): Promise<unknown> {
     registry.query(name);
     registry.validate(name, params);
     const query = queries.get(name);

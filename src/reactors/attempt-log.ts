@@ -10,6 +10,23 @@ export interface Attempt {
   readonly error?: string;
 }
 
+/** Where a side effect's attempts go: the delivery log (and metrics). */
+export type AttemptRecorder = (subscriber: string, attempts: readonly Attempt[]) => Promise<void>;
+
+/**
+ * Records attempts in the delivery log on `sql`, telling `observer` of them first (metrics
+ * count an attempt even when the log cannot be written).
+ */
+export function attemptRecorder(
+  sql: SqlExecutor,
+  observer?: (subscriber: string, attempts: readonly Attempt[]) => void,
+): AttemptRecorder {
+  return async (subscriber, attempts) => {
+    observer?.(subscriber, attempts);
+    await logAttempts(sql, subscriber, attempts);
+  };
+}
+
 /** An attempt as the delivery log lists it. */
 export interface LoggedAttempt {
   readonly id: number;

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../store/index.js';
+import type { AttemptRecorder } from './attempt-log.js';
 import type { SubscriptionEngine } from '../subscriptions/index.js';
 import { DEFAULT_RETRY_SCHEDULE_MS, type ScheduledRetries } from './retry-schedule.js';
 import {
@@ -20,13 +20,13 @@ export interface SystemEffects {
 
 /**
  * Adds to `engine` a subscriber for each of `effects` whose service is configured, logging
- * their attempts through `attemptLog`.
+ * their attempts through `recordAttempts`.
  */
 export function addSideEffects(
   effects: readonly SideEffectDefinition[],
   engine: SubscriptionEngine,
   services: SideEffectServices,
-  attemptLog: SqlExecutor,
+  recordAttempts: AttemptRecorder,
 ): SystemEffects {
   const running: string[] = [];
   const off: { name: string; kind: string }[] = [];
@@ -36,7 +36,7 @@ export function addSideEffects(
       off.push({ name: effect.name, kind: effect.kind });
       continue;
     }
-    engine.add(sideEffectSubscriber(effect, services, attemptLog));
+    engine.add(sideEffectSubscriber(effect, services, recordAttempts));
     running.push(effectSubscriberName(effect));
     schedules.push({
       subscriber: effectSubscriberName(effect),

@@ -39,12 +39,14 @@ export {
   type HttpPurgeSettings,
 } from './cdn.js';
 export {
+  attemptRecorder,
   listAttempts,
   logAttempts,
   pruneAttempts,
   summarizeAttempts,
   type Attempt,
   type AttemptQuery,
+  type AttemptRecorder,
   type AttemptSummary,
   type LoggedAttempt,
 } from './attempt-log.js';

@@ -1,8 +1,8 @@
 import type { EventDefinition } from '../messages/index.js';
 import type { RetryPolicy } from '../retry.js';
-import type { SqlExecutor, StoredEvent } from '../store/index.js';
+import type { StoredEvent } from '../store/index.js';
 import type { SubscriberDefinition } from '../subscriptions/index.js';
-import { logAttempts, type Attempt } from './attempt-log.js';
+import type { Attempt, AttemptRecorder } from './attempt-log.js';
 
 /** What a side effect reaches the outside world through, given by the system from config. */
 export interface SideEffectServices {
@@ -107,7 +107,7 @@ export const effectSubscriberName = (effect: SideEffectDefinition): string =>
 export function sideEffectSubscriber(
   effect: SideEffectDefinition,
   services: SideEffectServices,
-  attemptLog: SqlExecutor,
+  recordAttempts: AttemptRecorder,
 ): SubscriberDefinition {
   const name = effectSubscriberName(effect);
   return {
@@ -120,9 +120,7 @@ export function sideEffectSubscriber(
     onPoisonEvent: 'park',
     retry: retryPolicyOf(effect),
     handle: (events) =>
-      deliverLogged(effect, events, services, (attempts) =>
-        logAttempts(attemptLog, name, attempts),
-      ),
+      deliverLogged(effect, events, services, (attempts) => recordAttempts(name, attempts)),
   };
 }
 

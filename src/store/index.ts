@@ -28,6 +28,8 @@ export { createPostgresEventStore } from './postgres/event-store.js';
 export type {
   AppendHook,
   PostgresEventStore,
+  AppendObserver,
+  AppendOutcome,
   PostgresEventStoreOptions,
   TransactionalEventStore,
 } from './postgres/store-types.js';

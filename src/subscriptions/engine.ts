@@ -4,7 +4,12 @@ import { createParkedEvents, type ParkedEvents } from './parked-events.js';
 import { readCheckpoint } from './postgres/checkpoints.js';
 import { caughtUp, subscriberStatus, waitUntil } from './subscriber-progress.js';
 import { createSubscriptionWorker, type SubscriptionWorker } from './subscription-worker.js';
-import type { SubscriberActivity, SubscriberDefinition, SubscriberStatus } from './types.js';
+import type {
+  SubscriberActivity,
+  SubscriberDefinition,
+  SubscriberObserver,
+  SubscriberStatus,
+} from './types.js';
 
 /** What `createSubscriptionEngine` needs: the store, the subscribers, and its timings. */
 export interface SubscriptionEngineOptions {
@@ -21,6 +26,8 @@ export interface SubscriptionEngineOptions {
    * a stop) and its lease taken, lost or given back. For operators' logs.
    */
   readonly onActivity?: (subscriber: string, activity: SubscriberActivity) => void;
+  /** Told what each step of each subscriber did (metrics). */
+  readonly observer?: SubscriberObserver;
 }
 
 /**
@@ -95,6 +102,7 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
       leaseRetryMs,
       onError,
       onActivity,
+      observer: options.observer,
     });
     entries.set(definition.name, { definition, worker });
     worker.onProgress((cursor) => {

@@ -32,6 +32,8 @@ export type {
   SubscriberActivity,
   SubscriberContext,
   SubscriberDefinition,
+  SubscriberObserver,
   SubscriberState,
   SubscriberStatus,
+  SubscriberStep,
 } from './types.js';

@@ -4,7 +4,12 @@ import { runWhileStarted } from './lease-loop.js';
 import { createPageProcessor } from './page-processor.js';
 import { createParkedRequests } from './parked-requests.js';
 import { createReadLoop } from './read-loop.js';
-import type { SubscriberActivity, SubscriberDefinition, SubscriberState } from './types.js';
+import type {
+  SubscriberActivity,
+  SubscriberDefinition,
+  SubscriberObserver,
+  SubscriberState,
+} from './types.js';
 import { createWorkerContext, Stopping } from './worker-context.js';
 
 /** A subscriber's default retries: 5 attempts, backing off from 50 ms up to 5 s. */
@@ -26,6 +31,7 @@ export interface WorkerOptions {
   readonly onError: (error: unknown, subscriber: string) => void;
   /** Told about failures, retries, parking and lease changes, for operators' logs. */
   readonly onActivity: (subscriber: string, activity: SubscriberActivity) => void;
+  readonly observer: SubscriberObserver | undefined;
 }
 
 /** Runs one subscriber in this process while it holds the subscriber's lease. */

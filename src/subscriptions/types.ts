@@ -99,6 +99,22 @@ export interface SubscriberDefinition {
   readonly startFrom?: 'beginning' | 'end';
 }
 
+/** What one committed step of a subscriber did: events its handler took, events it parked. */
+export interface SubscriberStep {
+  readonly handled: number;
+  /** Each parked event's status: `failed` (its handler failed) or `blocked` behind one. */
+  readonly parked: readonly ('failed' | 'blocked')[];
+  /** How long the handler took, when it ran. */
+  readonly handlerSeconds: number | undefined;
+}
+
+/** Hears what subscribers of an engine do (metrics). */
+export interface SubscriberObserver {
+  committed(subscriber: string, step: SubscriberStep): void;
+  /** A handler threw: the batch is retried, or its poison event found and parked. */
+  failed(subscriber: string): void;
+}
+
 /** Where a subscriber is in its life. */
 export type SubscriberState =
   /** Not started, or waiting for another process to give up the lease. */

@@ -2,7 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { RetryPolicy } from '../retry.js';
 import type { Cursor, PostgresEventStore } from '../store/index.js';
-import type { SubscriberActivity, SubscriberDefinition, SubscriberState } from './types.js';
+import type {
+  SubscriberActivity,
+  SubscriberDefinition,
+  SubscriberObserver,
+  SubscriberState,
+} from './types.js';
 import { createWakeSignal, type WakeSignal } from './wake-signal.js';
 
 /** Thrown inside a worker's loop when a stop interrupts a wait. */
@@ -26,6 +31,7 @@ export interface WorkerContext {
   readonly pollIntervalMs: number;
   /** How often a standby worker tries to take the lease. */
   readonly leaseRetryMs: number;
+  readonly observer: SubscriberObserver | undefined;
   readonly status: WorkerStatus;
   /** Woken by commits the subscriber reads, operators' requests, a lost lease and a stop. */
   readonly signal: WakeSignal;
@@ -57,6 +63,7 @@ export interface WorkerContextOptions {
   readonly leaseRetryMs: number;
   readonly onError: (error: unknown, subscriber: string) => void;
   readonly onActivity: (subscriber: string, activity: SubscriberActivity) => void;
+  readonly observer: SubscriberObserver | undefined;
 }
 
 /** A worker's shared context, and the controls its lifecycle (start, stop, listeners) uses. */

@@ -4,6 +4,7 @@ import type { StrataSystem } from '../../app/index.js';
 import { UnknownMessageError } from '../../messages/index.js';
 import { callerOf, type Authenticator } from '../auth.js';
 import { HttpProblemError } from '../problems.js';
+import { inRequestSpan, requestTraceFields } from '../request-telemetry.js';
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
@@ -49,16 +50,19 @@ export function commandRoutes(system: StrataSystem, auth: Authenticator) {
           throw new UnknownMessageError(name, 'command');
         const id = idempotencyKeyOf(singleHeader(request.headers['idempotency-key']));
         const expectedVersion = expectedVersionOf(singleHeader(request.headers['if-match']));
-        const result = await system.commands.send({
-          type: name,
-          data: request.body,
-          ...(id === undefined ? {} : { id }),
-          ...(expectedVersion === undefined ? {} : { expectedVersion }),
-          metadata: {
-            actor: caller.name,
-            correlationId: singleHeader(request.headers['x-correlation-id']) ?? request.id,
-          },
-        });
+        const result = await inRequestSpan(request, () =>
+          system.commands.send({
+            type: name,
+            data: request.body,
+            ...(id === undefined ? {} : { id }),
+            ...(expectedVersion === undefined ? {} : { expectedVersion }),
+            metadata: {
+              actor: caller.name,
+              correlationId: singleHeader(request.headers['x-correlation-id']) ?? request.id,
+              ...requestTraceFields(request),
+            },
+          }),
+        );
         if (result.duplicate) void reply.header('idempotent-replayed', 'true');
         return {
           commandId: result.commandId,

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StrataSystem } from '../../app/index.js';
 import type { Authenticator } from '../auth.js';
 import { HttpProblemError } from '../problems.js';
+import { inRequestSpan } from '../request-telemetry.js';
 
 const MIN_POSITION_PARAM = 'minPosition';
 
@@ -80,10 +81,12 @@ export function queryRoutes(
           request.headers['strata-min-position'],
           request.query[MIN_POSITION_PARAM],
         );
-        const result = await system.queries.run(
-          name,
-          params,
-          minPosition === undefined ? {} : { minPosition, timeoutMs: consistencyTimeoutMs },
+        const result = await inRequestSpan(request, () =>
+          system.queries.run(
+            name,
+            params,
+            minPosition === undefined ? {} : { minPosition, timeoutMs: consistencyTimeoutMs },
+          ),
         );
         if (result === undefined || result === null) {
           throw new HttpProblemError('NOT_FOUND', `${name} found nothing for these parameters`);

@@ -1,6 +1,6 @@
 import type { SqlDriver } from '../../store/index.js';
 import { UnknownSubscriberError, type SubscriptionEngine } from '../../subscriptions/index.js';
-import { pruneAttempts } from '../attempt-log.js';
+import { attemptRecorder, pruneAttempts, type AttemptRecorder } from '../attempt-log.js';
 import type { ScheduledRetries } from '../retry-schedule.js';
 import { sideEffectSubscriber } from '../side-effect.js';
 import { webhookEffect } from './endpoint-effect.js';
@@ -15,6 +15,8 @@ export interface WebhookManagerOptions {
   /** The clock of failing times (tests); default `Date.now`. */
   readonly now?: () => number;
   readonly onError?: (error: unknown) => void;
+  /** Where deliveries are recorded; default the delivery log on `driver`. */
+  readonly recordAttempts?: AttemptRecorder;
 }
 
 /** The webhook endpoints a system delivers to, kept in step with the database. */
@@ -39,6 +41,7 @@ const PRUNE_EVERY_MS = 60 * 60_000;
  */
 export function createWebhooks(options: WebhookManagerOptions): WebhookManager {
   const { driver, engine, settings, now = Date.now, onError = () => undefined } = options;
+  const { recordAttempts = attemptRecorder(driver) } = options;
   // Subscriber name → the endpoint's `updatedAt` it was started with.
   const running = new Map<string, number>();
   let lastPrune = 0;
@@ -65,7 +68,7 @@ export function createWebhooks(options: WebhookManagerOptions): WebhookManager {
         now,
         onDisabled: () => void refresh(),
       });
-      engine.add(sideEffectSubscriber(effect, { mailer: undefined }, driver));
+      engine.add(sideEffectSubscriber(effect, { mailer: undefined }, recordAttempts));
       running.set(name, endpoint.updatedAt.getTime());
     }
     if (Date.now() - lastPrune >= PRUNE_EVERY_MS) {

@@ -1,4 +1,7 @@
+import { SpanKind } from '@opentelemetry/api';
+
 import type { MessageRegistry } from '../../messages/index.js';
+import { activeTraceFields, inSpan } from '../../observability/index.js';
 import { retrying } from '../../retry.js';
 import { ConcurrencyError } from '../errors.js';
 import {
@@ -20,7 +23,7 @@ import { appendOnce, LostRace, readStreamHead } from './append-attempt.js';
 import { runHooks, type AppendHooks } from './append-hooks.js';
 import type { SqlExecutor } from './drivers/types.js';
 import { encodeEvents, type EncodedEvents } from './encode-events.js';
-import type { TransactionalEventStore } from './store-types.js';
+import type { AppendObserver, TransactionalEventStore } from './store-types.js';
 
 /** How often an append with `ANY`/`STREAM_EXISTS` tries after losing a race for a version. */
 export const UNPINNED_APPEND_ATTEMPTS = 10;
@@ -44,6 +47,7 @@ export interface AppendContext {
     options: AppendOptions,
   ) => Promise<AppendResult>;
   readonly streamVersion: (streamId: string) => Promise<number>;
+  readonly onAppend: AppendObserver | undefined;
 }
 
 /**
@@ -76,15 +80,17 @@ export function createAppend(context: AppendContext) {
     }
   }
 
-  return async function appendToStream(
+  /** The append proper, inside its span: the events carry that span's trace context. */
+  async function append(
     streamId: string,
     events: readonly NewEvent[],
-    options: AppendOptions = {},
+    options: AppendOptions,
   ): Promise<AppendResult> {
     assertValidStreamId(streamId);
     const { command, expectedVersion = ANY } = options;
     assertValidExpectedVersion(expectedVersion);
-    const encoded = encodeEvents(events, { registry, maxEventBytes });
+    const traceFields = activeTraceFields();
+    const encoded = encodeEvents(events, { registry, maxEventBytes, traceFields });
     if (encoded.ids.length === 0 && command === undefined) {
       // Nothing to write: the append only checks the expected version.
       const version = await readStreamHead(sql, streamId);
@@ -102,5 +108,31 @@ export function createAppend(context: AppendContext) {
     if (encoded.ids.length > 0) context.onAppended({ types: encoded.types, streamIds: [streamId] });
     if (context.transaction !== undefined) await runHooks(context.transaction(), result, wanting);
     return result;
+  }
+
+  return async function appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    const types = events.map((event) => event.type);
+    // Handed to a transaction of its own, whose append is the one measured and traced.
+    if (!inTransaction && hooks.wanting(types).length > 0) {
+      return append(streamId, events, options);
+    }
+    const startedAt = performance.now();
+    const observe = (outcome: 'ok' | 'conflict' | 'error') =>
+      context.onAppend?.(outcome, (performance.now() - startedAt) / 1000, streamId, types);
+    const attributes = { 'strata.stream_id': streamId, 'strata.events': events.length };
+    try {
+      const result = await inSpan('strata.append', { kind: SpanKind.INTERNAL, attributes }, () =>
+        append(streamId, events, options),
+      );
+      observe('ok');
+      return result;
+    } catch (error) {
+      observe(error instanceof ConcurrencyError ? 'conflict' : 'error');
+      throw error;
+    }
   };
 }

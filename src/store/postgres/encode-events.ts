@@ -19,6 +19,8 @@ export interface EncodedEvents {
 export interface EncodeOptions {
   readonly registry: MessageRegistry | undefined;
   readonly maxEventBytes: number;
+  /** Trace fields stored in every event's metadata (replacing any it carries). */
+  readonly traceFields?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -41,7 +43,7 @@ export function encodeEvents(events: readonly NewEvent[], options: EncodeOptions
       throw new InvalidArgumentError(`event id ${JSON.stringify(id)}`, 'must be a UUID');
     }
     const data = JSON.stringify(event.data ?? null);
-    const metadata = JSON.stringify(event.metadata ?? {});
+    const metadata = JSON.stringify({ ...event.metadata, ...options.traceFields });
     assertSize(event.type, data, metadata, options.maxEventBytes);
     encoded.ids.push(id);
     encoded.types.push(event.type);

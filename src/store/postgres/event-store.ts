@@ -51,6 +51,7 @@ export async function createPostgresEventStore(
     maxEventBytes,
     viaFunctions,
     hooks,
+    onAppend: options.onAppend,
     appendWithHooks: (...args) => transactions.appendWithHooks(...args),
   };
   const transactions = createTransactions(

@@ -13,7 +13,20 @@ export interface PostgresEventStoreOptions {
   readonly maxEventBytes?: number;
   /** Run migrations before returning the store (default true). */
   readonly migrate?: boolean;
+  /** Told how each append went (metrics). */
+  readonly onAppend?: AppendObserver;
 }
+
+/** How an append went: `conflict` when the stream was not at the expected version. */
+export type AppendOutcome = 'ok' | 'conflict' | 'error';
+
+/** Hears every append of the store, in or out of a transaction, once it succeeded or failed. */
+export type AppendObserver = (
+  outcome: AppendOutcome,
+  seconds: number,
+  streamId: string,
+  types: readonly string[],
+) => void;
 
 /** The store's operations bound to one open transaction (see `PostgresEventStore.transaction`). */
 export type TransactionalEventStore = Omit<EventStore, 'onCommit' | 'close'> & {
