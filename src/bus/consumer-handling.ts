@@ -1,12 +1,15 @@
 import type { JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { SpanKind } from '@opentelemetry/api';
 
 import type { MessageRegistry } from '../messages/index.js';
+import { contextOf, inSpan } from '../observability/index.js';
 import type { SqlDriver, SqlExecutor } from '../store/index.js';
 import { settleParked, unpark } from '../subscriptions/index.js';
 import { decodeBusMessage, type BusMessage, type RawBusMessage } from './consumer-decode.js';
 import { enterInbox } from './consumer-inbox.js';
 import { parkBusMessage, type ParkedBusRequest } from './consumer-parking.js';
 import { redeliveryDelayMs } from './consumer-setup.js';
+import { BUS_HEADERS } from './headers.js';
 
 /** What a handler gets beside the message. */
 export interface BusHandlerContext {
@@ -71,7 +74,22 @@ async function applyOnce(
   working: () => void,
 ): Promise<void> {
   if (!(await enterInbox(sql, context.subscriber, message))) return;
-  await context.handle(message, { sql, deliveryCount: msg.info.deliveryCount, working });
+  // The publisher's trace continues here, from the event's trace context in the headers.
+  const parent = contextOf({ traceparent: msg.headers?.get(BUS_HEADERS.traceparent) });
+  await inSpan(
+    `strata.bus.consume ${message.type}`,
+    {
+      kind: SpanKind.CONSUMER,
+      parent,
+      attributes: {
+        'messaging.system': 'nats',
+        'messaging.destination.name': message.subject,
+        'messaging.message.id': message.id,
+        'strata.subscriber': context.subscriber,
+      },
+    },
+    () => context.handle(message, { sql, deliveryCount: msg.info.deliveryCount, working }),
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { listenHost, type StrataConfig } from '../app/config.js';
 import { buildGateway } from '../http/index.js';
 import { createLogger, logSubscriberActivity, logSystemError } from './logger.js';
+import { startTraceExport } from './trace-export.js';
 import type { StrataSystem } from '../app/index.js';
 import { durabilityOf, openSystem, redactUrl } from './open-system.js';
 
@@ -57,6 +58,8 @@ export async function serve(config: StrataConfig): Promise<void> {
     onError: logSystemError(logger),
     onSubscriberActivity: logSubscriberActivity(logger),
   });
+  // Before anything runs: the SDK, if asked for, is in place for the first request and batch.
+  const traces = startTraceExport(system.app.name);
   let ready = false;
   const gateway = await buildGateway({
     system,
@@ -83,6 +86,8 @@ export async function serve(config: StrataConfig): Promise<void> {
       ? '  Lake:       off (set STRATA_LAKE to a directory or s3://bucket/prefix to archive every event)'
       : `  Lake:       on: every event archived by the hour to ${system.lake.status().location}`,
     ...effectLines(system, config),
+    `  Metrics:    ${base}/metrics (Prometheus)`,
+    `  Traces:     ${traces.description}`,
     config.apiKeys.length === 0
       ? `  Access:     no API keys configured, so only this machine (${host}) can connect`
       : `  Access:     ${config.apiKeys.length} API key(s); requests need "Authorization: Bearer <key>"`,
@@ -105,6 +110,7 @@ export async function serve(config: StrataConfig): Promise<void> {
       gateway
         .close()
         .finally(() => system.stop())
+        .finally(() => traces.shutdown())
         .then(resolve, reject);
     };
     process.once('SIGINT', () => {

@@ -78,8 +78,14 @@ describePostgres('strata webhooks, against a running strata serve', () => {
     expect(
       new Webhook(secret!).verify(first!.body, first!.headers as Record<string, string>),
     ).toBeTruthy();
-    const deliveries = await strata('deliveries', id!);
-    expect(deliveries.stdout).toMatch(/delivered\t204\t\d+ ms\tattempt 1\tidentity.UserRegistered/);
+    // The receiver has the request before the server logs the delivery: wait for the log.
+    const delivered = /delivered\t204\t\d+ ms\tattempt 1\tidentity.UserRegistered/;
+    const deliveries = await readUntil(
+      () => strata('deliveries', id!),
+      ({ stdout }) => delivered.test(stdout),
+      45_000,
+    );
+    expect(deliveries.stdout).toMatch(delivered);
     expect((await strata('show', id!)).stdout).toMatch(/Delivered [1-9]\d*, failed attempts 0/);
     const status = await runStrataInProcess(['status'], env);
     expect(status.stdout).toContain(`effect:webhook:${id}`);

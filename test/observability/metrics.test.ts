@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import type { FastifyInstance } from 'fastify';
 import { afterEach, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ import { describePostgres, TEST_DATABASE_URL, useFreshSchemas } from '../support
 import {
   describeWithPromtool,
   parseExposition,
+  PROMTOOL,
   promtoolCheck,
   sampleValue,
   type Sample,
@@ -217,5 +220,30 @@ describeWithPromtool('metrics on PGlite', () => {
 describePostgres('metrics on PostgreSQL', () => {
   describeWithPromtool('with promtool', () => {
     metricsSuite('pg');
+  });
+});
+
+describeWithPromtool('the example Prometheus set-up', () => {
+  it('is a valid scrape config whose alerts use metrics Strata exposes', async () => {
+    const dir = fileURLToPath(new URL('../../examples/prometheus/', import.meta.url));
+    for (const args of [
+      ['check', 'config', join(dir, 'prometheus.yml')],
+      ['check', 'rules', join(dir, 'strata-alerts.yml')],
+    ]) {
+      const checked = spawnSync(PROMTOOL, args, { encoding: 'utf8' });
+      expect(checked.status, `${args.join(' ')}: ${checked.stdout}${checked.stderr}`).toBe(0);
+    }
+    const rules = await readFile(join(dir, 'strata-alerts.yml'), 'utf8');
+    const used = new Set(rules.match(/strata_[a-z_]+/g));
+    const system = await createSystem({ app: devpie, driver: await memoryPgliteDriver() });
+    try {
+      const exposed = new Set(
+        (await system.metrics.registry.getMetricsAsJSON()).map((metric) => metric.name),
+      );
+      expect([...used].filter((name) => !exposed.has(name))).toEqual([]);
+      expect(used.size).toBeGreaterThan(0);
+    } finally {
+      await system.stop();
+    }
   });
 });

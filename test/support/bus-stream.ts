@@ -19,7 +19,9 @@ export async function streamMessages(url: string, stream: string): Promise<Strea
     try {
       return await readStreamOnce(url, stream);
     } catch (error) {
-      if (attempt === 5 || (error as Error).name !== 'TimeoutError') throw error;
+      // A loaded machine's cluster may take several seconds to settle after a leader died.
+      if (attempt === 10 || (error as Error).name !== 'TimeoutError') throw error;
+      await new Promise((settle) => setTimeout(settle, 1_000));
     }
   }
 }

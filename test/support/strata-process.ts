@@ -13,14 +13,16 @@ const STOP_TIMEOUT_MS = 20_000;
 /**
  * The environment of a child `strata`: this process's, minus Strata's own settings (CI sets
  * DATABASE_URL, which would switch a PGlite test to PostgreSQL; NATS_URL would reach a shared
- * nats-server), plus the devpie example as
+ * nats-server; OTEL_* would send traces elsewhere), plus the devpie example as
  * the app, plus `env`.
  */
 function childEnv(env: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) =>
-        !['DATABASE_URL', 'NATS_URL', 'PORT', 'HOST'].includes(name) && !name.startsWith('STRATA_'),
+        !['DATABASE_URL', 'NATS_URL', 'PORT', 'HOST'].includes(name) &&
+        !name.startsWith('STRATA_') &&
+        !name.startsWith('OTEL_'),
     ),
   );
   return { ...inherited, STRATA_APP: DEVPIE_APP, ...env };

@@ -1,4 +1,4 @@
-import { okResponse, problemResponses, ref, type Json } from './components.js';
+import { API_KEY_SECURITY, okResponse, problemResponses, ref, type Json } from './components.js';
 
 const SUBSCRIBER_STATES = ['standby', 'catching-up', 'live', 'failing', 'stopped', 'failed'];
 
@@ -69,7 +69,7 @@ export const SYSTEM_SCHEMAS: Json = {
   MessageDescription: MESSAGE_DESCRIPTION,
 };
 
-/** `/health/live`, `/health/ready`, `/schemas`, `/openapi.json` and `/asyncapi.json`. */
+/** `/health/live`, `/health/ready`, `/metrics`, `/schemas`, `/openapi.json`, `/asyncapi.json`. */
 export const SYSTEM_PATHS: Json = {
   '/health/live': get('strata.live', 'The process answers', 'health', {
     200: okResponse('Live', {
@@ -85,6 +85,21 @@ export const SYSTEM_PATHS: Json = {
     'health',
     { 200: okResponse('Ready', ref('schemas', 'Readiness')), ...problemResponses([400, 500, 503]) },
   ),
+  '/metrics': {
+    get: {
+      operationId: 'strata.metrics',
+      summary: "The system's metrics in Prometheus's text format (admin)",
+      tags: ['health'],
+      security: API_KEY_SECURITY,
+      responses: {
+        200: {
+          description: 'Prometheus text exposition format 0.0.4',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+        ...problemResponses([400, 401, 403, 500]),
+      },
+    },
+  },
   '/schemas': get('strata.schemas', "Every message's JSON Schema", 'meta', {
     200: okResponse('The messages, by name', {
       type: 'object',
