@@ -1,5 +1,4 @@
-import { describe, it } from 'vitest';
-
+import { describeNeeding } from './describe-needing.js';
 import { NATS_SERVER, natsServerVersion } from './nats-server.js';
 
 const available = natsServerVersion() !== undefined;
@@ -9,19 +8,6 @@ const available = natsServerVersion() !== undefined;
  * the binary is missing (set NATS_SERVER_BIN), failed instead under CI=true.
  */
 export function describeWithNats(name: string, suite: () => void): void {
-  if (available) {
-    describe(name, suite);
-    return;
-  }
   const problem = `nats-server (${NATS_SERVER}) is not installed (set NATS_SERVER_BIN)`;
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs nats-server', () => {
-        throw new Error(`${problem}; CI=true, so this suite fails instead of skipping`);
-      });
-    });
-    return;
-  }
-  console.warn(`\n*** SKIPPING "${name}": ${problem} ***\n`);
-  describe.skip(name, suite);
+  describeNeeding({ what: 'nats-server', problem: available ? undefined : problem }, name, suite);
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { describe, it } from 'vitest';
+import { describeNeeding } from './describe-needing.js';
 
 /** Where Debian's `golang-*-dev` packages put their sources: a GOPATH entry. */
 const DEBIAN_GOCODE = '/usr/share/gocode';
@@ -31,20 +31,11 @@ export async function buildGoProgram(sourceDir: string, output: string): Promise
  * failed instead under CI=true (`.ci/run` installs both).
  */
 export function describeWithGo(name: string, suite: () => void): void {
-  if (available) {
-    describe(name, suite);
-    return;
-  }
   const missing = goInstalled ? `the Go NATS client (${GO_NATS})` : 'the Go toolchain (`go`)';
   const problem = `${missing} is not installed (apt-get install golang-go golang-github-nats-io-go-nats-dev)`;
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs Go and its NATS client', () => {
-        throw new Error(`${problem}; CI=true, so this suite fails instead of skipping`);
-      });
-    });
-    return;
-  }
-  console.warn(`\n*** SKIPPING "${name}": ${problem} ***\n`);
-  describe.skip(name, suite);
+  describeNeeding(
+    { what: 'Go and its NATS client', problem: available ? undefined : problem },
+    name,
+    suite,
+  );
 }

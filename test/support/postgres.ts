@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 
 import pg from 'pg';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll } from 'vitest';
+
+import { describeNeeding } from './describe-needing.js';
 
 /** The PostgreSQL the suites use: `DATABASE_URL`, or the machine's local server. */
 export const TEST_DATABASE_URL =
   process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-const inCi = process.env.CI === 'true';
 
 /** True when `TEST_DATABASE_URL` accepts a connection within a few seconds. */
 export async function isPostgresReachable(): Promise<boolean> {
@@ -33,21 +33,8 @@ const reachable = await isPostgresReachable();
  * green: under `CI=true` it fails; elsewhere it is skipped with a warning naming the URL.
  */
 export function describePostgres(name: string, suite: () => void): void {
-  if (reachable) {
-    describe(name, suite);
-    return;
-  }
   const problem = `PostgreSQL is unreachable at ${TEST_DATABASE_URL} (set DATABASE_URL)`;
-  if (inCi) {
-    describe(name, () => {
-      it('needs PostgreSQL', () => {
-        throw new Error(`${problem}; CI=true, so this suite fails instead of skipping`);
-      });
-    });
-    return;
-  }
-  console.warn(`\n*** SKIPPING "${name}": ${problem} ***\n`);
-  describe.skip(name, suite);
+  describeNeeding({ what: 'PostgreSQL', problem: reachable ? undefined : problem }, name, suite);
 }
 
 /** A schema name no other run uses, so suites can run side by side and clean up after. */

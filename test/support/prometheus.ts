@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 
-import { describe, it } from 'vitest';
+import { describeNeeding } from './describe-needing.js';
 
 /** Debian's `prometheus` package puts `promtool` here; PROMTOOL_BIN overrides. */
 export const PROMTOOL = process.env.PROMTOOL_BIN ?? '/usr/bin/promtool';
@@ -12,21 +12,8 @@ const available = spawnSync(PROMTOOL, ['--version']).status === 0;
  * missing (`apt-get install prometheus`), failed instead under CI=true.
  */
 export function describeWithPromtool(name: string, suite: () => void): void {
-  if (available) {
-    describe(name, suite);
-    return;
-  }
   const problem = `promtool (${PROMTOOL}) is not installed (apt-get install prometheus)`;
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs promtool', () => {
-        throw new Error(`${problem}; CI=true, so this suite fails instead of skipping`);
-      });
-    });
-    return;
-  }
-  console.warn(`\n*** SKIPPING "${name}": ${problem} ***\n`);
-  describe.skip(name, suite);
+  describeNeeding({ what: 'promtool', problem: available ? undefined : problem }, name, suite);
 }
 
 /** What `promtool check metrics` says of an exposition: its exit status and its complaints. */

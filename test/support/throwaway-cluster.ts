@@ -7,7 +7,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import pg from 'pg';
-import { describe, it } from 'vitest';
+
+import { describeNeeding } from './describe-needing.js';
 
 const run = promisify(execFile);
 
@@ -98,19 +99,10 @@ export async function startThrowawayCluster(): Promise<ThrowawayCluster> {
  * programs are not installed (set PG_BIN), failed instead under CI=true.
  */
 export function describeWithThrowawayCluster(name: string, suite: () => void): void {
-  if (available) {
-    describe(name, suite);
-    return;
-  }
   const problem = `PostgreSQL's programs are not in ${PG_BIN} (set PG_BIN)`;
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('needs initdb and pg_ctl', () => {
-        throw new Error(`${problem}; CI=true, so this suite fails instead of skipping`);
-      });
-    });
-    return;
-  }
-  console.warn(`\n*** SKIPPING "${name}": ${problem} ***\n`);
-  describe.skip(name, suite);
+  describeNeeding(
+    { what: 'initdb and pg_ctl', problem: available ? undefined : problem },
+    name,
+    suite,
+  );
 }
