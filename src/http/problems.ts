@@ -40,6 +40,7 @@ const TABLE = {
     title: 'The idempotency key was used for another command',
   },
   DOCUMENT_EXISTS: { status: 409, title: 'The document exists already' },
+  SUBSCRIBER_NOT_PAUSED: { status: 409, title: 'Pause the subscriber first' },
   PROJECTION_SUPERSEDED: {
     status: 409,
     title: 'A newer version of the projection is active or being built',

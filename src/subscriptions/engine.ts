@@ -1,7 +1,18 @@
 import type { Cursor, EventFilter, PostgresEventStore } from '../store/index.js';
-import { DuplicateSubscriberError, UnknownSubscriberError } from './errors.js';
+import {
+  DuplicateSubscriberError,
+  SubscriberNotPausedError,
+  UnknownSubscriberError,
+} from './errors.js';
 import { createParkedEvents, type ParkedEvents } from './parked-events.js';
 import { readCheckpoint } from './postgres/checkpoints.js';
+import {
+  listPauses,
+  pauseSubscriber,
+  resetPausedCheckpoint,
+  resumeSubscriber,
+  type SubscriberPause,
+} from './postgres/pauses.js';
 import { caughtUp, subscriberStatus, waitUntil } from './subscriber-progress.js';
 import { createSubscriptionWorker, type SubscriptionWorker } from './subscription-worker.js';
 import type {
@@ -59,6 +70,20 @@ export interface SubscriptionEngine {
   ): Promise<boolean>;
   /** The checkpoint of any subscriber, registered here or not. */
   checkpoint(name: string): Promise<Cursor | undefined>;
+  /**
+   * Pauses subscriber `name` in whichever process runs it (it stops after the batch in hand and
+   * keeps its lease) until `resume`; the pause is stored, so it outlasts restarts.
+   */
+  pause(name: string, reason?: string): Promise<void>;
+  /** Ends a pause; false when `name` was not paused. */
+  resume(name: string): Promise<boolean>;
+  /**
+   * Moves a paused subscriber's checkpoint to `cursor` (back to replay, on to skip); it reads
+   * from there once resumed. Throws `SubscriberNotPausedError` unless it is paused.
+   */
+  resetTo(name: string, cursor: Cursor): Promise<void>;
+  /** The subscribers paused now, registered here or not. */
+  pauses(): Promise<SubscriberPause[]>;
   /** Calls `listener` after each checkpoint a subscriber of this engine commits. */
   onProgress(listener: (subscriber: string, cursor: Cursor) => void): () => void;
   readonly parked: ParkedEvents;
@@ -146,6 +171,21 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
       return waitUntil(check, timeoutMs, onProgress);
     },
     checkpoint: (name) => readCheckpoint(store.driver, name),
+    async pause(name, reason) {
+      await pauseSubscriber(store.driver, name, reason);
+      entries.get(name)?.worker.wake();
+    },
+    async resume(name) {
+      const resumed = await resumeSubscriber(store.driver, name);
+      entries.get(name)?.worker.wake();
+      return resumed;
+    },
+    async resetTo(name, cursor) {
+      if (!(await resetPausedCheckpoint(store.driver, name, cursor))) {
+        throw new SubscriberNotPausedError(name);
+      }
+    },
+    pauses: () => listPauses(store.driver),
     onProgress(listener) {
       progressListeners.add(listener);
       return () => progressListeners.delete(listener);

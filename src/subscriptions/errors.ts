@@ -31,6 +31,15 @@ export class SubscriberFailedError extends StrataError {
   }
 }
 
+/** A checkpoint may be moved only while its subscriber is paused (nothing else moves it then). */
+export class SubscriberNotPausedError extends StrataError {
+  readonly code = 'SUBSCRIBER_NOT_PAUSED';
+
+  constructor(readonly subscriber: string) {
+    super(`Pause ${subscriber} before moving its checkpoint (it has none, or it is running)`);
+  }
+}
+
 /** No subscriber of that name is registered. */
 export class UnknownSubscriberError extends StrataError {
   readonly code = 'UNKNOWN_SUBSCRIBER';

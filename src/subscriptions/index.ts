@@ -6,11 +6,13 @@ export {
   EventsFailedError,
   ParkedEventNotFoundError,
   SubscriberFailedError,
+  SubscriberNotPausedError,
   UnknownSubscriberError,
 } from './errors.js';
 export { createParkedEvents } from './parked-events.js';
 export { ensureCheckpoint } from './postgres/checkpoints.js';
 export { parkEvents, settleParked, unpark } from './postgres/parking.js';
+export type { SubscriberPause } from './postgres/pauses.js';
 export type { ParkRequest } from './postgres/parking.js';
 export type { ParkedActionOptions, ParkedEvents, ParkedOutcome } from './parked-events.js';
 export {

@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor, type Cursor, type LogEntry } from '../store/index.js';
-import { parkedQueue, settleParked, streamsWithRequests, unpark } from './postgres/parking.js';
+import { operatorRequests, parkedQueue, settleParked, unpark } from './postgres/parking.js';
 import type { ParkedEvent } from './types.js';
 import { describe, type WorkerContext } from './worker-context.js';
 
@@ -70,11 +70,16 @@ export function createParkedRequests(context: WorkerContext) {
     return true;
   }
 
-  /** Carries out every pending request. */
-  async function settleRequests(): Promise<void> {
-    for (const streamId of await streamsWithRequests(sql, name)) {
+  /**
+   * Carries out every pending retry and skip; answers whether the subscriber is paused (it
+   * then reads nothing until resumed, though requests on its parked events are still settled).
+   */
+  async function settleRequests(): Promise<{ paused: boolean }> {
+    const { streams, paused } = await operatorRequests(sql, name);
+    for (const streamId of streams) {
       if (await settleStream(streamId)) blocked.delete(streamId);
     }
+    return { paused };
   }
 
   return { settleRequests };

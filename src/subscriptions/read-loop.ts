@@ -8,8 +8,8 @@ import type { WorkerContext } from './worker-context.js';
 export interface ReadLoopParts {
   /** Handles a page read from `from`; returns the progress after it. */
   processPage(page: LogPage, from: Progress): Promise<Progress>;
-  /** Carries out operators' pending retry and skip requests. */
-  settleRequests(): Promise<void>;
+  /** Carries out operators' pending retry and skip requests; says whether it is paused. */
+  settleRequests(): Promise<{ paused: boolean }>;
 }
 
 /**
@@ -72,8 +72,21 @@ export function createReadLoop(context: WorkerContext, parts: ReadLoopParts) {
     // When the events of a short page were first read: it waits up to `lingerMs` from then.
     let lingeringSince: number | undefined;
     const pages = pageReader(store, { ...filter, limit: batchSize, asStored });
+    let paused = false;
     while (!context.stopping && !leaseLost()) {
-      await parts.settleRequests();
+      const requests = await parts.settleRequests();
+      if (requests.paused) {
+        paused = true;
+        status.state = 'paused';
+        await signal.sleep(pollIntervalMs);
+        continue;
+      }
+      if (paused) {
+        // An operator may have moved the checkpoint while it was paused: start from it.
+        paused = false;
+        progress = await resume();
+        saved = progress;
+      }
       const page = await pages.read(progress.scanned);
       if (page.entries.length === 0) {
         progress = { handled: progress.handled, scanned: page.end };

@@ -125,6 +125,8 @@ export type SubscriberState =
   | 'live'
   /** Retrying an event that failed. */
   | 'failing'
+  /** Paused by an operator: it holds its lease and reads nothing until resumed. */
+  | 'paused'
   /** Stopped on purpose. */
   | 'stopped'
   /** Stopped by a poison event under the `stop` policy. */

@@ -1,6 +1,14 @@
 import { API_KEY_SECURITY, okResponse, problemResponses, ref, type Json } from './components.js';
 
-const SUBSCRIBER_STATES = ['standby', 'catching-up', 'live', 'failing', 'stopped', 'failed'];
+const SUBSCRIBER_STATES = [
+  'standby',
+  'catching-up',
+  'live',
+  'failing',
+  'paused',
+  'stopped',
+  'failed',
+];
 
 const READINESS = {
   type: 'object',

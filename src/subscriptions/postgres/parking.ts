@@ -153,15 +153,30 @@ export async function isReleasing(
   return first?.status === 'blocked';
 }
 
-/** Streams of `subscriber` with a retry or skip requested on their failed event. */
-export async function streamsWithRequests(sql: SqlExecutor, subscriber: string): Promise<string[]> {
-  const rows = await sql.query<{ stream_id: string }>(
+/** What operators asked of a subscriber: streams with a retry or skip requested, a pause. */
+export interface OperatorRequests {
+  readonly streams: string[];
+  readonly paused: boolean;
+}
+
+/**
+ * The streams of `subscriber` with a retry or skip requested on their failed event, and
+ * whether it is paused: one query, asked before every page the subscriber reads.
+ */
+export async function operatorRequests(
+  sql: SqlExecutor,
+  subscriber: string,
+): Promise<OperatorRequests> {
+  const rows = await sql.query<{ stream_id: string | null }>(
     `SELECT DISTINCT stream_id FROM parked_events
-      WHERE subscriber = $1 AND requested_action IS NOT NULL AND status = 'failed'`,
+      WHERE subscriber = $1 AND requested_action IS NOT NULL AND status = 'failed'
+     UNION ALL
+     SELECT NULL FROM subscriber_pauses WHERE subscriber = $1`,
     [subscriber],
-    'strata_parked_requests',
+    'strata_operator_requests',
   );
-  return rows.map((row) => row.stream_id);
+  const streams = rows.flatMap((row) => (row.stream_id === null ? [] : [row.stream_id]));
+  return { streams, paused: streams.length < rows.length };
 }
 
 /** The failed and blocked events of one stream, in log order. */
