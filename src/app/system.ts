@@ -4,7 +4,12 @@ import {
   type BusForwarderOptions,
   type RelayObserver,
 } from '../bus/index.js';
-import { createCommandBus, type CommandBus, type ValidationContext } from '../domain/index.js';
+import {
+  createCommandBus,
+  type CommandBus,
+  type CommandEnvelope,
+  type ValidationContext,
+} from '../domain/index.js';
 import { createLakeArchiver, type LakeArchiver, type LakeArchiverOptions } from '../lake/index.js';
 import type { MessageRegistry } from '../messages/index.js';
 import {
@@ -110,8 +115,19 @@ function reactorSubscriber(
     name: `reactor:${reactor.name}`,
     filter: { types: reactor.eventTypes },
     async handle(events) {
-      for (const event of events)
-        await reactor.handle(event, { send: (envelope) => commands.send(envelope), store });
+      for (const event of events) {
+        // The reactor's commands continue the event's conversation, caused by the event.
+        const send = (envelope: CommandEnvelope) =>
+          commands.send({
+            ...envelope,
+            metadata: {
+              correlationId: event.metadata.correlationId ?? event.id,
+              causationId: event.id,
+              ...envelope.metadata,
+            },
+          });
+        await reactor.handle(event, { send, store });
+      }
     },
   };
 }

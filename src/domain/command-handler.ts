@@ -156,6 +156,8 @@ async function handleValidated<Command extends Message, Event extends Message, S
     correlationId: metadata.correlationId ?? commandId,
     causationId: commandId,
     commandId,
+    // What caused the command (an event, for a reactor's command): the lineage's next link up.
+    ...(metadata.causationId === undefined ? {} : { commandCausationId: metadata.causationId }),
   };
   const attempt: Attempt<Command, Event, State> = {
     options,

@@ -18,6 +18,7 @@ import { openApiDocument } from './openapi/index.js';
 import { answerErrorsAsProblems, replyWithProblem } from './reply-problem.js';
 import { commandRoutes } from './routes/commands.js';
 import { healthRoutes } from './routes/health.js';
+import { dashboardRoutes } from './dashboard/index.js';
 import { instrumentRequests } from './request-telemetry.js';
 import { logRoutes } from './routes/log.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -101,5 +102,6 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   await app.register(healthRoutes(system, isStarted));
   await app.register(webhookRoutes(system, auth));
   await app.register(metricsRoutes(system, auth));
+  await app.register(dashboardRoutes(system, auth));
   return app;
 }

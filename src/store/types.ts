@@ -13,6 +13,11 @@ export interface EventMetadata {
   readonly causationId?: string;
   /** The id of the command whose handling appended this event. */
   readonly commandId?: string;
+  /** What caused that command, when it said (the event a reactor's command answers). */
+  readonly commandCausationId?: string;
+  /** W3C trace context of the span that appended it (see the README's traces). */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
   /** Who did it: a user id, an API key name, a service. */
   readonly actor?: string;
   readonly tenant?: string;
