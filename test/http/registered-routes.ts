@@ -56,7 +56,9 @@ export function undocumentedRoutes(
     );
   return routes.filter(
     (route) =>
+      // Pages for people, not API: Swagger UI and the operators' dashboard (README).
       !route.url.startsWith('/docs') &&
+      !route.url.startsWith('/dashboard') &&
       !(route.method === 'HEAD' && routes.some((r) => r.method === 'GET' && r.url === route.url)) &&
       !documented(route),
   );

@@ -40,6 +40,9 @@ dl.facts dt { color: var(--muted); }
 @keyframes flash { from { background: rgba(36,88,214,.25); } to { background: transparent; } }
 `;
 
+/** A mark for the browser's tab (without one it asks for /favicon.ico and logs a 404). */
+export const DASHBOARD_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="4" y="1" fill="#2458d6"/><rect width="16" height="4" y="6" fill="#5f86e6"/><rect width="16" height="4" y="11" fill="#9cb5f0"/></svg>`;
+
 export const DASHBOARD_JS = `
 'use strict';
 // Asks before a form marked data-confirm is sent.

@@ -32,7 +32,7 @@ function render(value: unknown): string {
       return escapeHtml(value.toString());
     default: {
       // Objects as JSON; JSON.stringify answers undefined for a function or a symbol.
-      const text: string | undefined = JSON.stringify(value);
+      const text = JSON.stringify(value) as string | undefined;
       return escapeHtml(text ?? '');
     }
   }

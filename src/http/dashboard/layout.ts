@@ -39,6 +39,7 @@ export function page(frame: PageFrame, active: string, title: string, body: Safe
         <meta name="csrf-token" content="${frame.csrfToken}" />
         <title>${title} · ${frame.app} · Strata</title>
         <link rel="stylesheet" href="/dashboard/assets/dashboard.css" />
+        <link rel="icon" href="/dashboard/assets/icon.svg" type="image/svg+xml" />
         <script src="/dashboard/assets/dashboard.js" defer></script>
       </head>
       <body>

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StrataSystem } from '../../app/index.js';
 import type { Authenticator } from '../auth.js';
 import { dashboardAccess } from './access.js';
-import { DASHBOARD_CSS, DASHBOARD_JS } from './assets.js';
+import { DASHBOARD_CSS, DASHBOARD_ICON, DASHBOARD_JS } from './assets.js';
 import { dashboardContext } from './context.js';
 import { html } from './html.js';
 import { overviewPage } from './overview-page.js';
@@ -23,6 +23,7 @@ const OPEN_PATHS = new Set([
   '/dashboard/login',
   '/dashboard/assets/dashboard.css',
   '/dashboard/assets/dashboard.js',
+  '/dashboard/assets/icon.svg',
 ]);
 
 const loginPage = (failed: boolean) =>
@@ -32,6 +33,7 @@ const loginPage = (failed: boolean) =>
         <meta charset="utf-8" />
         <title>Strata dashboard</title>
         <link rel="stylesheet" href="/dashboard/assets/dashboard.css" />
+        <link rel="icon" href="/dashboard/assets/icon.svg" type="image/svg+xml" />
       </head>
       <body>
         <main>
@@ -91,6 +93,9 @@ export function dashboardRoutes(system: StrataSystem, auth: Authenticator) {
         .type('text/javascript; charset=utf-8')
         .header('cache-control', 'no-cache')
         .send(DASHBOARD_JS),
+    );
+    app.get('/dashboard/assets/icon.svg', (_request, reply) =>
+      reply.type('image/svg+xml').header('cache-control', 'max-age=86400').send(DASHBOARD_ICON),
     );
     app.get('/dashboard/login', (_request, reply) => context.send(reply, loginPage(false)));
     app.post('/dashboard/login', (request, reply) => {
