@@ -78,6 +78,7 @@ export async function serve(config: StrataConfig): Promise<void> {
   const lines = [
     `Strata is serving ${system.app.name} at ${base} (started in ${Date.now() - started} ms)`,
     `  API docs:   ${base}/docs   (OpenAPI: ${base}/openapi.json)`,
+    `  Dashboard:  ${base}/dashboard`,
     `  Data:       ${await durabilityOf(config, system.store.driver)}`,
     system.bus === undefined
       ? '  Bus:        off (set NATS_URL to publish every event to NATS JetStream)'

@@ -117,4 +117,8 @@ it('strata serve sends no traces without OTEL_* variables, and says how to turn 
     'Traces:     off (set OTEL_EXPORTER_OTLP_ENDPOINT to send traces to a collector)',
   );
   expect(server.output()).toContain(`Metrics:    ${server.url}/metrics (Prometheus)`);
+  expect(server.output()).toContain(`Dashboard:  ${server.url}/dashboard`);
+  const dashboard = await fetch(`${server.url}/dashboard`);
+  expect(dashboard.status).toBe(200);
+  expect(await dashboard.text()).toContain('<h1>Overview</h1>');
 });

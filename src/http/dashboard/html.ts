@@ -54,5 +54,11 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
 /** A value as indented JSON, for a `<pre>`. */
 export const json = (value: unknown): string => JSON.stringify(value, null, 2);
 
+/** A checkpoint as operators read it: the position, the full cursor on hover. */
+export const checkpoint = (cursor: string | undefined): SafeHtml =>
+  cursor === undefined
+    ? html`<span class="muted">none yet</span>`
+    : html`<span title="${cursor}">position ${Number(cursor.split('-')[1] ?? 0)}</span>`;
+
 /** A path segment of a dashboard link. */
 export const segment = (value: string | number): string => encodeURIComponent(String(value));

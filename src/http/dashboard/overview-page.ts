@@ -59,7 +59,7 @@ export function overviewPage(context: DashboardContext, app: FastifyInstance): v
         </div>
         <div class="card">
           <div class="muted">Events/s (last minute)</div>
-          <div class="value" id="rate">${rate.perSecond.toFixed(1)}</div>
+          <div class="value" id="rate">${rate.perSecond.toFixed(rate.perSecond < 10 ? 2 : 0)}</div>
         </div>
         <div class="card">
           <div class="muted">Last position</div>

@@ -4,7 +4,7 @@ import { ARCHIVER_SUBSCRIBER } from '../../lake/index.js';
 import { listEndpoints, summarizeAttempts, webhookSubscriberName } from '../../reactors/index.js';
 import type { SubscriberStatus } from '../../subscriptions/index.js';
 import type { DashboardContext } from './context.js';
-import { html, json, segment } from './html.js';
+import { checkpoint, html, json, segment } from './html.js';
 import { page, table } from './layout.js';
 
 /** The facts of a subscriber that carries a part (the forwarder, the archiver). */
@@ -17,7 +17,7 @@ const subscriberFacts = (status: SubscriberStatus | undefined) =>
           (${status.lagSeconds.toFixed(1)} s) behind, ${status.parked} parked
         </dd>
         <dt>Checkpoint</dt>
-        <dd><code>${status.cursor ?? '—'}</code></dd>`;
+        <dd>${checkpoint(status.cursor)}</dd>`;
 
 /** `/dashboard/bus`, `/lake`, `/webhooks` (when those are on) and `/schemas`. */
 export function partPages(context: DashboardContext, app: FastifyInstance): void {

@@ -4,7 +4,7 @@ import { LOG_START } from '../../store/index.js';
 import type { SubscriberStatus } from '../../subscriptions/index.js';
 import { HttpProblemError } from '../problems.js';
 import { noticeOf, positionParam, type DashboardContext } from './context.js';
-import { html, segment } from './html.js';
+import { checkpoint, html, segment } from './html.js';
 import { actionForm, page, table, type PageFrame } from './layout.js';
 
 type ByName = { Params: { name: string } };
@@ -37,7 +37,7 @@ function subscriberRow(frame: PageFrame, status: SubscriberStatus, paused: boole
     <td>${status.name}</td>
     <td class="state">${paused ? 'paused' : status.state}</td>
     <td>${leaseOf(status)}</td>
-    <td><code>${status.cursor ?? '—'}</code></td>
+    <td>${checkpoint(status.cursor)}</td>
     <td class="num">${status.lagEvents}${status.lagComplete ? '' : '+'}</td>
     <td class="num">${status.lagSeconds.toFixed(1)} s</td>
     <td class="num">
