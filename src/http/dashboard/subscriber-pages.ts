@@ -6,6 +6,7 @@ import { HttpProblemError } from '../problems.js';
 import { noticeOf, positionParam, type DashboardContext } from './context.js';
 import { checkpoint, html, segment } from './html.js';
 import { actionForm, page, table, type PageFrame } from './layout.js';
+import { subscriberRates } from './rates.js';
 
 type ByName = { Params: { name: string } };
 
@@ -13,7 +14,12 @@ type ByName = { Params: { name: string } };
 const leaseOf = (status: SubscriberStatus): string =>
   status.state === 'standby' ? 'another process (standby here)' : 'this process';
 
-function subscriberRow(frame: PageFrame, status: SubscriberStatus, paused: boolean) {
+function subscriberRow(
+  frame: PageFrame,
+  status: SubscriberStatus,
+  paused: boolean,
+  rate: number | undefined,
+) {
   const base = `/dashboard/subscribers/${segment(status.name)}`;
   const actions = paused
     ? html`${actionForm(frame, `${base}/resume`, 'Resume')}${actionForm(
@@ -40,6 +46,7 @@ function subscriberRow(frame: PageFrame, status: SubscriberStatus, paused: boole
     <td>${checkpoint(status.cursor)}</td>
     <td class="num">${status.lagEvents}${status.lagComplete ? '' : '+'}</td>
     <td class="num">${status.lagSeconds.toFixed(1)} s</td>
+    <td class="num">${rate === undefined ? '—' : `${rate.toFixed(1)}/s`}</td>
     <td class="num">
       ${status.parked > 0 ? html`<a href="/dashboard/parked?subscriber=${segment(status.name)}">${status.parked}</a>` : 0}
     </td>
@@ -51,10 +58,15 @@ function subscriberRow(frame: PageFrame, status: SubscriberStatus, paused: boole
 /** `/dashboard/subscribers`: every subscriber's lease, cursor, lag and errors; pause, resume, reset. */
 export function subscriberPages(context: DashboardContext, app: FastifyInstance): void {
   const { system } = context;
+  const rateOf = subscriberRates(system.metrics);
 
   app.get('/dashboard/subscribers', async (request, reply) => {
     const frame = context.frame(request, reply);
-    const [statuses, pauses] = await Promise.all([system.engine.status(), system.engine.pauses()]);
+    const [statuses, pauses, rates] = await Promise.all([
+      system.engine.status(),
+      system.engine.pauses(),
+      rateOf(),
+    ]);
     const paused = new Set(pauses.map((pause) => pause.subscriber));
     const notice = noticeOf(request);
     const body = html`${notice === undefined ? '' : html`<p class="notice">${notice}</p>`}${table(
@@ -65,11 +77,14 @@ export function subscriberPages(context: DashboardContext, app: FastifyInstance)
         'Checkpoint',
         'Lag (events)',
         'Lag (time)',
+        'Rate',
         'Parked',
         'Last error',
         '',
       ],
-      statuses.map((status) => subscriberRow(frame, status, paused.has(status.name))),
+      statuses.map((status) =>
+        subscriberRow(frame, status, paused.has(status.name), rates.get(status.name)),
+      ),
       'No subscribers.',
     )}`;
     return context.send(reply, page(frame, 'subscribers', 'Subscribers', body));
