@@ -23,7 +23,7 @@ export type { PgDriverOptions } from './postgres/drivers/pg.js';
 export { createPgliteDriver } from './postgres/drivers/pglite.js';
 export type { PgliteDriverOptions } from './postgres/drivers/pglite.js';
 export { DataDirectoryLockedError } from './postgres/drivers/directory-lock.js';
-export type { Lease, SqlDriver, SqlExecutor } from './postgres/drivers/types.js';
+export type { Lease, LeaseHolder, SqlDriver, SqlExecutor } from './postgres/drivers/types.js';
 export { createPostgresEventStore } from './postgres/event-store.js';
 export type {
   AppendHook,

@@ -1,4 +1,4 @@
-import type { Cursor, EventFilter, PostgresEventStore } from '../store/index.js';
+import type { Cursor, EventFilter, LeaseHolder, PostgresEventStore } from '../store/index.js';
 import {
   DuplicateSubscriberError,
   SubscriberNotPausedError,
@@ -13,6 +13,7 @@ import {
   resumeSubscriber,
   type SubscriberPause,
 } from './postgres/pauses.js';
+import { subscriberLeaseKey } from './subscriber-records.js';
 import { caughtUp, subscriberStatus, waitUntil } from './subscriber-progress.js';
 import { createSubscriptionWorker, type SubscriptionWorker } from './subscription-worker.js';
 import type {
@@ -84,6 +85,8 @@ export interface SubscriptionEngine {
   resetTo(name: string, cursor: Cursor): Promise<void>;
   /** The subscribers paused now, registered here or not. */
   pauses(): Promise<SubscriberPause[]>;
+  /** Which process runs subscriber `name` (holds its lease); `undefined` when none does. */
+  leaseHolder(name: string): Promise<LeaseHolder | undefined>;
   /** Calls `listener` after each checkpoint a subscriber of this engine commits. */
   onProgress(listener: (subscriber: string, cursor: Cursor) => void): () => void;
   readonly parked: ParkedEvents;
@@ -186,6 +189,7 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions): Su
       }
     },
     pauses: () => listPauses(store.driver),
+    leaseHolder: (name) => store.driver.leaseHolder(subscriberLeaseKey(name)),
     onProgress(listener) {
       progressListeners.add(listener);
       return () => progressListeners.delete(listener);

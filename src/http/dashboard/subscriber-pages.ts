@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import { LOG_START } from '../../store/index.js';
+import type { LeaseHolder } from '../../store/index.js';
 import type { SubscriberStatus } from '../../subscriptions/index.js';
 import { HttpProblemError } from '../problems.js';
 import { noticeOf, positionParam, type DashboardContext } from './context.js';
@@ -10,15 +11,20 @@ import { subscriberRates } from './rates.js';
 
 type ByName = { Params: { name: string } };
 
-/** Who runs a subscriber, as this process sees it. */
-const leaseOf = (status: SubscriberStatus): string =>
-  status.state === 'standby' ? 'another process (standby here)' : 'this process';
+/** Who runs a subscriber: this process, another one's session (PostgreSQL), or no one. */
+function leaseText(holder: LeaseHolder | undefined): string {
+  if (holder === undefined) return 'no process';
+  if (holder.thisProcess) return 'this process';
+  const from = holder.clientAddress === undefined ? '' : ` from ${holder.clientAddress}`;
+  return `pid ${holder.pid ?? '?'} (${holder.applicationName ?? '?'})${from}`;
+}
 
 function subscriberRow(
   frame: PageFrame,
   status: SubscriberStatus,
   paused: boolean,
   rate: number | undefined,
+  holder: LeaseHolder | undefined,
 ) {
   const base = `/dashboard/subscribers/${segment(status.name)}`;
   const actions = paused
@@ -42,7 +48,7 @@ function subscriberRow(
   return html`<tr data-subscriber="${status.name}">
     <td>${status.name}</td>
     <td class="state">${paused ? 'paused' : status.state}</td>
-    <td>${leaseOf(status)}</td>
+    <td>${leaseText(holder)}</td>
     <td>${checkpoint(status.cursor)}</td>
     <td class="num">${status.lagEvents}${status.lagComplete ? '' : '+'}</td>
     <td class="num">${status.lagSeconds.toFixed(1)} s</td>
@@ -67,6 +73,9 @@ export function subscriberPages(context: DashboardContext, app: FastifyInstance)
       system.engine.pauses(),
       rateOf(),
     ]);
+    const holders = await Promise.all(
+      statuses.map((status) => system.engine.leaseHolder(status.name)),
+    );
     const paused = new Set(pauses.map((pause) => pause.subscriber));
     const notice = noticeOf(request);
     const body = html`${notice === undefined ? '' : html`<p class="notice">${notice}</p>`}${table(
@@ -82,8 +91,14 @@ export function subscriberPages(context: DashboardContext, app: FastifyInstance)
         'Last error',
         '',
       ],
-      statuses.map((status) =>
-        subscriberRow(frame, status, paused.has(status.name), rates.get(status.name)),
+      statuses.map((status, index) =>
+        subscriberRow(
+          frame,
+          status,
+          paused.has(status.name),
+          rates.get(status.name),
+          holders[index],
+        ),
       ),
       'No subscribers.',
     )}`;

@@ -72,6 +72,7 @@ export function watchAvailability(inner: SqlDriver, now: () => number = Date.now
     },
     listen: (channel, onNotification) => inner.listen(channel, onNotification),
     tryLease: (key) => inner.tryLease(key),
+    leaseHolder: (key) => inner.leaseHolder(key),
     close: () => inner.close(),
   };
 

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LOG_START, type Cursor, type StoredEvent } from '../../../src/store/index.js';
 import {
   createSubscriptionEngine,
+  subscriberLeaseKey,
   SubscriberNotPausedError,
   type SubscriberDefinition,
   type SubscriptionEngine,
@@ -123,6 +124,29 @@ export function pausingContract(db: () => TestDatabase): void {
       );
       expect(numbers()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 4, 5, 6, 7]);
       expect(await engine.checkpoint(subscriber)).toBe(last);
+    });
+
+    it("names the process that holds a subscriber's lease, and no one once it stops", async () => {
+      const { category, subscriber, definition } = recorder('holder');
+      const engine = engineWith(definition);
+      engine.start();
+      const last = await append(category, 0, 2);
+      expect(await engine.waitUntilCaughtUp(subscriber, last, 10_000)).toBe(true);
+      expect(await engine.leaseHolder(subscriber)).toMatchObject({ thisProcess: true });
+      if (db().kind === 'pg') {
+        // Another process's view: a store on a driver of its own.
+        const elsewhere = db().openSecondDriver();
+        try {
+          const holder = await elsewhere.leaseHolder(subscriberLeaseKey(subscriber));
+          expect(holder?.thisProcess).toBe(false);
+          expect(holder?.applicationName).toMatch(/^strata-lease\//);
+          expect(holder?.pid).toBeGreaterThan(0);
+        } finally {
+          await elsewhere.close();
+        }
+      }
+      await engine.stop();
+      expect(await engine.leaseHolder(subscriber)).toBeUndefined();
     });
   });
 }

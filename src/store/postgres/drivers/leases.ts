@@ -18,6 +18,7 @@ export function createLocalLeases() {
     drop(key: string): void {
       held.delete(key);
     },
+    holds: (key: string): boolean => held.has(key),
   };
 }
 
@@ -113,6 +114,8 @@ export function createAdvisoryLeases(config: pg.ClientConfig, namespace: string)
         throw error;
       }
     },
+    /** Whether this process holds `key`, and the advisory lock's name for the server. */
+    describe: (key: string) => ({ thisProcess: local.holds(key), lockKey: `${namespace}:${key}` }),
     async close(): Promise<void> {
       closed = true;
       session = undefined;

@@ -135,6 +135,31 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
       return unlisten;
     },
     tryLease: (key) => leases.tryLease(key),
+    async leaseHolder(key) {
+      const { thisProcess, lockKey } = leases.describe(key);
+      // A bigint advisory lock shows in pg_locks as its high and low 32 bits.
+      const { rows } = await pool.query<{
+        pid: number;
+        application_name: string;
+        client: string | null;
+      }>(
+        `SELECT a.pid, a.application_name, host(a.client_addr) AS client
+           FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+            AND l.classid::bigint = (hashtextextended($1, 0) >> 32) & 4294967295
+            AND l.objid::bigint = hashtextextended($1, 0) & 4294967295
+          LIMIT 1`,
+        [lockKey],
+      );
+      const [row] = rows;
+      if (row === undefined) return thisProcess ? { thisProcess } : undefined;
+      return {
+        thisProcess,
+        pid: row.pid,
+        applicationName: row.application_name,
+        ...(row.client === null ? {} : { clientAddress: row.client }),
+      };
+    },
     async close() {
       // A second close (a `finally` after a shutdown) has nothing left to do.
       if (closed) return;

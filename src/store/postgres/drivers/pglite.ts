@@ -54,6 +54,8 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
       return () => unlisten();
     },
     tryLease: (key) => Promise.resolve(inProcessLease(key, leases)),
+    // One process opens a PGlite directory: a lease is this process's or no one's.
+    leaseHolder: (key) => Promise.resolve(leases.holds(key) ? { thisProcess: true } : undefined),
     async close() {
       try {
         await db.close();

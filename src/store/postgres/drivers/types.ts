@@ -30,7 +30,19 @@ export interface SqlDriver extends SqlExecutor {
    * ends when its holder's process dies.
    */
   tryLease(key: string): Promise<Lease | undefined>;
+  /** Who holds the lease named `key` now; `undefined` when no one does. */
+  leaseHolder(key: string): Promise<LeaseHolder | undefined>;
   close(): Promise<void>;
+}
+
+/** The holder of a lease, as operators see it. */
+export interface LeaseHolder {
+  /** Whether it is this process. */
+  readonly thisProcess: boolean;
+  /** On PostgreSQL: the session holding it (its backend's pid, application, client address). */
+  readonly pid?: number;
+  readonly applicationName?: string;
+  readonly clientAddress?: string;
 }
 
 /** An exclusive lease held by this process. */
