@@ -76,10 +76,16 @@ export function actionForm(
   </form>`;
 }
 
-/** A table of `rows` under `headings`; `empty` when there are none. */
-export function table(headings: readonly string[], rows: readonly SafeHtml[], empty: string) {
-  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<table>
+/** A table of `rows` under `headings`; the text `empty` instead when there are none. */
+export function table(
+  headings: readonly string[],
+  rows: readonly SafeHtml[],
+  empty: string | undefined,
+  id?: string,
+) {
+  // Without `empty`, an empty table stays (rows may arrive: the live tail).
+  if (rows.length === 0 && empty !== undefined) return html`<p class="empty">${empty}</p>`;
+  return html`<table${id === undefined ? '' : html` id="${id}"`}>
     <thead>
       <tr>
         ${headings.map((heading) => html`<th>${heading}</th>`)}

@@ -1,25 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 
 import type { DashboardContext } from './context.js';
-import { html, json, segment, type SafeHtml } from './html.js';
+import { html, json, segment } from './html.js';
+import { eventTable } from './event-table.js';
 import { page, table } from './layout.js';
 import { lineageOf } from './lineage.js';
-import type { LoggedEvent } from './log-queries.js';
-
-/** A row of an event list: position, type (to its detail), stream and version, time. */
-const eventRow = (event: LoggedEvent): SafeHtml =>
-  html`<tr>
-    <td class="num">${event.globalPosition}</td>
-    <td><a href="/dashboard/events/${segment(event.id)}">${event.type}</a></td>
-    <td>
-      <a href="/dashboard/streams/${segment(event.streamId)}">${event.streamId}</a
-      >@${event.streamVersion}
-    </td>
-    <td>${event.recordedAt.toISOString()}</td>
-  </tr>`;
-
-const eventTable = (events: readonly LoggedEvent[], empty: string) =>
-  table(['Position', 'Type', 'Stream', 'Recorded'], events.map(eventRow), empty);
 
 const searchForm = (value: string) =>
   html`<form method="get" action="/dashboard/streams">

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 
 import { encodeCursor, LOG_START, type Cursor, type SqlExecutor } from '../../store/index.js';
 import type { DashboardContext } from './context.js';
-import { html, segment } from './html.js';
+import { eventTable } from './event-table.js';
+import { html } from './html.js';
 import { page } from './layout.js';
 
 /** How often the tail looks for events no commit notice announced (another process's). */
@@ -37,33 +38,8 @@ export function tailPages(context: DashboardContext, app: FastifyInstance): void
   app.get('/dashboard/tail', async (request, reply) => {
     const frame = context.frame(request, reply);
     const latest = (await context.log.latest()).slice(0, 50);
-    const rows = latest.map(
-      (event) =>
-        html`<tr>
-          <td>${event.globalPosition}</td>
-          <td><a href="/dashboard/events/${segment(event.id)}">${event.type}</a></td>
-          <td>
-            <a href="/dashboard/streams/${segment(event.streamId)}"
-              >${event.streamId}@${event.streamVersion}</a
-            >
-          </td>
-          <td>${event.recordedAt.toISOString()}</td>
-        </tr>`,
-    );
     const body = html`<p>Live: <span id="tail-status" class="muted">connecting…</span></p>
-      <table id="tail">
-        <thead>
-          <tr>
-            <th>Position</th>
-            <th>Type</th>
-            <th>Stream</th>
-            <th>Recorded</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>`;
+      ${eventTable(latest, undefined, 'tail')}`;
     return context.send(reply, page(frame, 'tail', 'Live tail', body));
   });
 
