@@ -135,7 +135,7 @@ function subscriberInstruments(registers: Registry[]) {
   return {
     subscriberEvents: new Counter({
       name: 'strata_subscriber_events_total',
-      help: 'Events a subscriber of this process finished, by outcome (handled, parked, blocked)',
+      help: 'Events a subscriber of this process finished, by outcome (handled; failed: parked; blocked: parked behind a failed one)',
       labelNames: ['subscriber', 'outcome'] as const,
       registers,
     }),

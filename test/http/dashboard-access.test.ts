@@ -9,7 +9,7 @@ import { memoryPgliteDriver } from '../support/memory-pglite.js';
 const ADMIN = 'admin-key-0123456789abcdef';
 const READER = 'query-key-0123456789abcdef';
 
-describe('who may use the dashboard, and from where', () => {
+describe('who may use the dashboard and /metrics, and from where', () => {
   let system: StrataSystem;
   let http: FastifyInstance;
   beforeAll(async () => {
@@ -90,6 +90,19 @@ describe('who may use the dashboard, and from where', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.body).not.toMatch(/<script>|https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
+  it('serves /metrics to the admin role only', async () => {
+    const metrics = (key?: string) =>
+      http.inject({
+        url: '/metrics',
+        headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+      });
+    expect((await metrics()).statusCode).toBe(401);
+    expect((await metrics(READER)).statusCode).toBe(403);
+    const admitted = await metrics(ADMIN);
+    expect(admitted.statusCode).toBe(200);
+    expect(admitted.body).toContain('strata_subscriber_lag_events');
   });
 
   it('refuses an action without the form token, with a stale one, or from another site', async () => {
