@@ -108,7 +108,7 @@ it('strata serve sends traces to the OTLP collector the OTEL_* variables name, a
   expect(new Set(serviceNames)).toEqual(new Set(['devpie']));
 });
 
-it('strata serve sends no traces without OTEL_* variables, and says how to turn them on', async () => {
+it('strata serve sends no traces without OTEL_* variables, says how to turn them on, and stops with a live tail open', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'strata-traces-'));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   const server = await startServer(['--data-dir', dataDir]);
@@ -121,4 +121,13 @@ it('strata serve sends no traces without OTEL_* variables, and says how to turn 
   const dashboard = await fetch(`${server.url}/dashboard`);
   expect(dashboard.status).toBe(200);
   expect(await dashboard.text()).toContain('<h1>Overview</h1>');
+
+  // A browser left on the live tail does not hold the server up when it stops.
+  const tail = await fetch(`${server.url}/dashboard/tail/events`);
+  expect(tail.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+  const reader = tail.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+  expect(new TextDecoder().decode((await reader.read()).value)).toContain(': tailing the log');
+  expect(await server.stop()).toBe(0);
+  expect(server.output()).toContain('Stopped.');
+  expect((await reader.read()).done).toBe(true);
 });
