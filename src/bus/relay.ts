@@ -119,6 +119,7 @@ export function createRelay(options: RelayOptions): Relay {
         // One too large for the stream was parked when the engine passed it.
         .filter((message) => message.size <= maxMsgSize);
       await publish(messages);
+      options.observer?.forwarded(messages.length, 0);
     }
   }
 

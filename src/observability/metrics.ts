@@ -195,7 +195,7 @@ function downstreamInstruments(registers: Registry[]) {
     }),
     busDuplicates: new Counter({
       name: 'strata_bus_duplicates_total',
-      help: 'Publishes JetStream acknowledged as duplicates (already in the stream)',
+      help: 'Events the bus forwarder found in the stream already (after a restart) and did not publish again',
       registers,
     }),
     lakeArchivedPosition: new Gauge({

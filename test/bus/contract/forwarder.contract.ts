@@ -102,9 +102,23 @@ export function forwarderContract(db: () => TestDatabase): void {
       await new Promise((settle) => setTimeout(settle, 600));
       // A new checkpoint (another subscriber name) starts at the log's beginning: only the
       // stream's own tail keeps it from publishing everything again.
-      const second = await startForwarder({ ...settings, subscriberName: `bus:${app}:again` });
+      const counted = { published: 0, duplicates: 0 };
+      const second = await startForwarder({
+        ...settings,
+        subscriberName: `bus:${app}:again`,
+        observer: {
+          forwarded(published, duplicates) {
+            counted.published += published;
+            counted.duplicates += duplicates;
+          },
+        },
+      });
       expect(await second.caughtUp(await appendMany(db(), 20, 10))).toBe(true);
       await expectStreamIsTheLog(db(), nats().url, second.stream);
+      // What the metrics count: each event of the log either found in the stream or published.
+      expect(counted.duplicates).toBeGreaterThanOrEqual(50);
+      expect(counted.published).toBeGreaterThanOrEqual(50);
+      expect(counted.published + counted.duplicates).toBe(await db().countEvents());
     });
   });
 }
