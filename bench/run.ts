@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os';
 
 import { appendBenchmark } from './append.js';
 import { busBenchmark } from './bus.js';
+import { correlationIndexBenchmark } from './correlation-index.js';
 import { httpBenchmark } from './http.js';
 import { lakeBenchmark } from './lake.js';
 import { projectBenchmark } from './project.js';
@@ -16,6 +17,7 @@ const benchmarks: Record<string, (args: readonly string[]) => Promise<void>> = {
   bus: busBenchmark,
   lake: lakeBenchmark,
   webhooks: webhooksBenchmark,
+  'correlation-index': correlationIndexBenchmark,
 };
 
 const [name, ...args] = process.argv.slice(2);
